@@ -1,0 +1,21 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod grounding;
+pub mod memo;
+pub mod money;
+pub mod parse;
+pub mod product;
+pub mod profile;
+pub mod prompt;
+pub mod secret;
+pub mod suitability;
+
+pub use copilot_protocol::{Lang, Rating, RiskLevel, RuleId};
+pub use money::{Currency, Money};
+pub use product::{Liquidity, Offering, Product, ProductType};
+pub use profile::{
+    CivilCapacity, ClientProfile, Holding, InvestorClass, LiquidityNeed, Objective,
+};
+pub use secret::{DatabaseKey, Sensitive};
+pub use suitability::{assess, Assessment, DraftRequest, Policy};

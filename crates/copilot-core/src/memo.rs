@@ -1,0 +1,291 @@
+//! The recommendation memo: deterministic sections around the model's verified rationale.
+//!
+//! Every figure in the memo outside the rationale is printed from the shelf or the profile by this
+//! module, never by the model. Layout (both languages): AI-assisted label; client summary; proposed
+//! products with their facts and reasons (or the S20 "no recommendation" statement); the verified
+//! rationale; products not proposed with the excluding rule; disclosures (S15: risk disclosure per
+//! rating, matching statement, past-performance disclaimer, AI-assisted label).
+
+use crate::money::format_amount;
+use crate::product::Product;
+use crate::profile::ClientProfile;
+use crate::suitability::{Assessment, DraftRequest, Policy};
+use crate::{Lang, Rating};
+use std::fmt::Write;
+
+/// Standard risk disclosure for a product rating (S15), in the memo language.
+pub fn risk_disclosure(rating: Rating, lang: Lang) -> &'static str {
+    match (rating, lang) {
+        (Rating::R1, Lang::Zh) => "R1（谨慎型）：产品本金损失的可能性很低，但不保证本金和收益。",
+        (Rating::R2, Lang::Zh) => "R2（稳健型）：产品不保证本金和收益，本金损失的可能性较低，收益可能波动。",
+        (Rating::R3, Lang::Zh) => "R3（平衡型）：产品不保证本金和收益，可能出现本金亏损，收益波动较大。",
+        (Rating::R4, Lang::Zh) => "R4（进取型）：产品不保证本金和收益，本金亏损的可能性较高，净值波动大。",
+        (Rating::R5, Lang::Zh) => "R5（激进型）：产品不保证本金和收益，可能损失大部分甚至全部本金。",
+        (Rating::R1, Lang::En) => "R1 (cautious): the chance of losing principal is very low, but neither principal nor return is guaranteed.",
+        (Rating::R2, Lang::En) => "R2 (conservative): principal and return are not guaranteed; the chance of loss is low and returns may fluctuate.",
+        (Rating::R3, Lang::En) => "R3 (balanced): principal and return are not guaranteed; losses of principal can occur and returns fluctuate markedly.",
+        (Rating::R4, Lang::En) => "R4 (growth): principal and return are not guaranteed; losses of principal are likely at times and values swing widely.",
+        (Rating::R5, Lang::En) => "R5 (aggressive): principal and return are not guaranteed; most or all of the principal may be lost.",
+    }
+}
+
+/// The label every draft carries (S15).
+pub fn ai_label(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "【AI 辅助草稿】本文件由本地 AI 辅助生成，须经理财经理核对、主管审核后方可使用。",
+        Lang::En => "[AI-assisted draft] Prepared with a local AI assistant; it must be checked by the advisor and approved by a supervisor before use.",
+    }
+}
+
+/// Past-performance disclaimer (S15).
+pub fn past_performance_disclaimer(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "理财非存款，产品有风险，投资须谨慎。过往业绩不代表未来表现。",
+        Lang::En => "Investment products are not deposits and carry risk. Past performance is not indicative of future results.",
+    }
+}
+
+/// Inputs to [`render`].
+pub struct MemoInput<'a> {
+    /// The client.
+    pub profile: &'a ClientProfile,
+    /// The whole shelf.
+    pub shelf: &'a [Product],
+    /// The gate's result.
+    pub assessment: &'a Assessment,
+    /// The request.
+    pub request: &'a DraftRequest,
+    /// Policy (how many products to propose).
+    pub policy: &'a Policy,
+    /// The verified rationale (may be empty).
+    pub rationale: &'a str,
+}
+
+fn tr(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// Renders the memo as plain text with simple headings. Infallible.
+pub fn render(input: &MemoInput<'_>) -> String {
+    let lang = input.request.lang;
+    let p = input.profile;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", ai_label(lang));
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", tr(lang, "一、客户概况", "1. Client summary"));
+    let level = p.risk_level.map(|l| l.to_string()).unwrap_or_else(|| tr(lang, "未测评", "not assessed"));
+    let assessed = p.assessment_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+    let horizon = p.horizon_months.map(|h| h.to_string()).unwrap_or_else(|| "-".into());
+    match lang {
+        Lang::Zh => {
+            let _ = writeln!(out, "- 客户：{}（{}），{}", p.name.expose(), p.client_id, class_zh(p));
+            let _ = writeln!(out, "- 风险等级：{level}（测评日期 {assessed}）");
+            let _ = writeln!(
+                out,
+                "- 投资期限：{horizon} 个月；流动性需求：{}；投资目标：{}",
+                liquidity_zh(p),
+                objective_zh(p.objective)
+            );
+            let _ = writeln!(out, "- 可投资资产：{}", p.investable_assets.display());
+        }
+        Lang::En => {
+            let _ = writeln!(out, "- Client: {} ({}), {} investor", p.name.expose(), p.client_id, p.investor_class);
+            let _ = writeln!(out, "- Risk level: {level} (assessed {assessed})");
+            let _ = writeln!(
+                out,
+                "- Horizon: {horizon} months; liquidity need: {}; objective: {}",
+                p.liquidity_need, p.objective
+            );
+            let _ = writeln!(out, "- Investable assets: {}", p.investable_assets.display());
+        }
+    }
+    if let Some(amount) = input.request.amount {
+        let _ = writeln!(out, "{}{}", tr(lang, "- 本次拟投资金额：", "- Amount to invest: "), amount.display());
+    }
+    if let Some(goal) = input.request.goal.as_deref().filter(|g| !g.trim().is_empty()) {
+        let _ = writeln!(out, "{}{}", tr(lang, "- 投资目的：", "- Goal: "), goal.trim());
+    }
+    let _ = writeln!(out);
+
+    let proposed = input.assessment.proposed_codes(input.policy);
+    let _ = writeln!(out, "{}", tr(lang, "二、建议产品", "2. Proposed products"));
+    if let Some(finding) = input.assessment.blocks.first().or(input.assessment.no_recommendation.as_ref()) {
+        let _ = writeln!(out, "{}", tr(lang, "不作推荐。", "No recommendation."));
+        for b in &input.assessment.blocks {
+            let _ = writeln!(out, "- [{}] {}", b.rule_id, b.message);
+        }
+        if let Some(s20) = &input.assessment.no_recommendation {
+            if !input.assessment.blocks.iter().any(|b| b.message == s20.message) && finding.rule_id != s20.rule_id
+                || input.assessment.blocks.is_empty()
+            {
+                let _ = writeln!(out, "- [{}] {}", s20.rule_id, s20.message);
+            }
+        }
+    }
+    for (i, code) in proposed.iter().enumerate() {
+        let Some(prod) = input.shelf.iter().find(|x| &x.product_code == code) else { continue };
+        let Some(entry) = input.assessment.eligible.iter().find(|e| &e.product_code == code) else { continue };
+        let _ = writeln!(
+            out,
+            "{}. {}（{}）— {}，{} {}",
+            i + 1,
+            prod.name(lang),
+            prod.product_code,
+            prod.product_type.label(lang),
+            tr(lang, "风险等级", "risk rating"),
+            prod.effective_rating()
+        );
+        let _ = writeln!(out, "   {}", product_facts_line(prod, lang));
+        for reason in &entry.reasons {
+            let _ = writeln!(out, "   · {reason}");
+        }
+        for w in &entry.warnings {
+            let _ = writeln!(out, "   ! [{}] {}", w.rule_id, w.message);
+        }
+    }
+    let _ = writeln!(out);
+
+    if !input.rationale.trim().is_empty() {
+        let _ = writeln!(out, "{}", tr(lang, "三、推荐说明（AI 生成，已核验）", "3. Rationale (AI-written, verified)"));
+        let _ = writeln!(out, "{}", input.rationale.trim());
+        let _ = writeln!(out);
+    }
+
+    if !input.assessment.excluded.is_empty() && input.assessment.blocks.is_empty() {
+        let _ = writeln!(out, "{}", tr(lang, "四、未推荐的产品", "4. Products not proposed"));
+        for e in &input.assessment.excluded {
+            let _ = writeln!(out, "- {}：[{}] {}", e.product_code, e.rule_id, e.reason);
+        }
+        let _ = writeln!(out);
+    }
+
+    let _ = writeln!(out, "{}", tr(lang, "五、风险揭示与声明", "5. Disclosures"));
+    let mut ratings: Vec<Rating> = proposed
+        .iter()
+        .filter_map(|c| input.shelf.iter().find(|x| &x.product_code == c))
+        .map(|x| x.effective_rating())
+        .collect();
+    ratings.sort();
+    ratings.dedup();
+    for r in &ratings {
+        let _ = writeln!(out, "- {}", risk_disclosure(*r, lang));
+    }
+    if let (Some(level), Some(max)) = (p.risk_level, ratings.last()) {
+        let _ = writeln!(
+            out,
+            "- {}",
+            match lang {
+                Lang::Zh => format!("适当性匹配意见：客户风险等级为{level}，所建议产品的最高风险等级为{max}，不高于客户风险等级。"),
+                Lang::En => format!("Suitability statement: the client's risk level is {level}; the highest rating among the proposed products is {max}, which does not exceed it."),
+            }
+        );
+    }
+    let _ = writeln!(out, "- {}", past_performance_disclaimer(lang));
+    let _ = writeln!(out, "- {}", ai_label(lang));
+    out
+}
+
+/// One line of product facts, all from the shelf.
+pub fn product_facts_line(prod: &Product, lang: Lang) -> String {
+    let term = if prod.term_months == 0 {
+        tr(lang, "开放式", "open-ended")
+    } else {
+        match lang {
+            Lang::Zh => format!("{} 个月", prod.term_months),
+            Lang::En => format!("{} months", prod.term_months),
+        }
+    };
+    match lang {
+        Lang::Zh => format!(
+            "期限：{term}；封闭期：{} 个月；起购金额：{}；管理费率：{}%/年；认购费率：{}%",
+            prod.lockup_months,
+            prod.min_subscription.display(),
+            prod.management_fee_pct,
+            prod.subscription_fee_pct
+        ),
+        Lang::En => format!(
+            "Term: {term}; lock-up: {} months; minimum subscription: {}; management fee: {}% a year; subscription fee: {}%",
+            prod.lockup_months,
+            prod.min_subscription.display(),
+            prod.management_fee_pct,
+            prod.subscription_fee_pct
+        ),
+    }
+}
+
+fn class_zh(p: &ClientProfile) -> &'static str {
+    match p.investor_class {
+        crate::InvestorClass::Ordinary => "普通投资者",
+        crate::InvestorClass::Professional => "专业投资者",
+    }
+}
+
+fn liquidity_zh(p: &ClientProfile) -> &'static str {
+    match p.liquidity_need {
+        crate::LiquidityNeed::High => "高",
+        crate::LiquidityNeed::Medium => "中",
+        crate::LiquidityNeed::Low => "低",
+    }
+}
+
+fn objective_zh(o: crate::Objective) -> &'static str {
+    match o {
+        crate::Objective::Preservation => "保值",
+        crate::Objective::Income => "稳健收益",
+        crate::Objective::Balanced => "平衡",
+        crate::Objective::Growth => "增长",
+    }
+}
+
+/// Formats an amount for the memo (re-exported for callers that print facts).
+pub fn amount(d: rust_decimal::Decimal) -> String {
+    format_amount(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suitability::tests::{client, product};
+    use crate::suitability::{assess, DraftRequest};
+    use crate::RiskLevel;
+    use time::macros::date;
+
+    #[test]
+    fn memo_has_disclosures_and_exclusions() {
+        let shelf = [product("BF01", Rating::R2), product("EQ01", Rating::R4)];
+        let profile = client(RiskLevel::C3);
+        let request = DraftRequest { amount: None, goal: Some("养老".into()), lang: Lang::Zh, today: date!(2026 - 11 - 29) };
+        let policy = Policy::default();
+        let a = assess(&profile, &shelf, &request, &policy);
+        let memo = render(&MemoInput {
+            profile: &profile,
+            shelf: &shelf,
+            assessment: &a,
+            request: &request,
+            policy: &policy,
+            rationale: "适合稳健投资。",
+        });
+        assert!(memo.starts_with("【AI 辅助草稿】"));
+        assert!(memo.contains("BF01"));
+        assert!(memo.contains("EQ01：[S4]"));
+        assert!(memo.contains(risk_disclosure(Rating::R2, Lang::Zh)));
+        assert!(memo.contains("过往业绩不代表未来表现"));
+        assert!(memo.contains("管理费率：0.80%/年"));
+    }
+
+    #[test]
+    fn no_recommendation_memo_states_s20() {
+        let shelf = [product("EQ01", Rating::R4)];
+        let profile = client(RiskLevel::C2);
+        let request = DraftRequest { amount: None, goal: None, lang: Lang::En, today: date!(2026 - 11 - 29) };
+        let policy = Policy::default();
+        let a = assess(&profile, &shelf, &request, &policy);
+        let memo = render(&MemoInput { profile: &profile, shelf: &shelf, assessment: &a, request: &request, policy: &policy, rationale: "" });
+        assert!(memo.contains("No recommendation."));
+        assert!(memo.contains("[S20]"));
+        assert!(memo.contains("[S4]"));
+    }
+}
