@@ -13,7 +13,7 @@ pub mod suitability;
 
 pub use copilot_protocol::{Lang, Rating, RiskLevel, RuleId};
 pub use money::{Currency, Money};
-pub use product::{Liquidity, Offering, Product, ProductType};
+pub use product::{Liquidity, Offering, Product, ProductDocument, ProductType};
 pub use profile::{
     CivilCapacity, ClientProfile, Holding, InvestorClass, LiquidityNeed, Objective,
 };

@@ -157,3 +157,18 @@ mod tests {
         assert!("weekly".parse::<Liquidity>().is_err());
     }
 }
+
+/// A product document (prospectus, fact sheet, risk disclosure) as imported: Markdown or plain text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductDocument {
+    /// Stable id: `<product_code>/<file name>`, e.g. `WM01/WM01.md`.
+    pub document_id: String,
+    /// Product the document belongs to.
+    pub product_code: String,
+    /// File name it was imported from (no directories).
+    pub file_name: String,
+    /// Title: the first Markdown heading or the file name.
+    pub title: String,
+    /// Full text, UTF-8, line endings normalised to `\n`. Offsets in citations are byte offsets into it.
+    pub text: String,
+}
