@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs a command inside a private D-Bus session with an unlocked gnome-keyring Secret Service, so
+# that tests exercise the real OS keychain (RELIABILITY.md promise 3). Usage: scripts/with-keyring.sh CMD…
+set -euo pipefail
+if [ -z "${COPILOT_IN_KEYRING_SESSION:-}" ]; then
+  exec env COPILOT_IN_KEYRING_SESSION=1 dbus-run-session -- "$0" "$@"
+fi
+# A throwaway keyring home so the developer's own keyring is never touched.
+export XDG_DATA_HOME="$(mktemp -d)"
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+eval "$(printf 'test-keyring-password' | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
+export GNOME_KEYRING_CONTROL
+trap 'kill "${GNOME_KEYRING_PID:-0}" 2>/dev/null || true; rm -rf "$XDG_DATA_HOME"' EXIT
+"$@"
