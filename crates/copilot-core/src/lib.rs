@@ -14,8 +14,6 @@ pub mod suitability;
 pub use copilot_protocol::{Lang, Rating, RiskLevel, RuleId};
 pub use money::{Currency, Money};
 pub use product::{Liquidity, Offering, Product, ProductDocument, ProductType};
-pub use profile::{
-    CivilCapacity, ClientProfile, Holding, InvestorClass, LiquidityNeed, Objective,
-};
+pub use profile::{CivilCapacity, ClientProfile, Holding, InvestorClass, LiquidityNeed, Objective};
 pub use secret::{DatabaseKey, Sensitive};
 pub use suitability::{assess, Assessment, DraftRequest, Policy};

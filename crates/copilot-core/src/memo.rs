@@ -76,12 +76,27 @@ pub fn render(input: &MemoInput<'_>) -> String {
     let _ = writeln!(out, "{}", ai_label(lang));
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", tr(lang, "一、客户概况", "1. Client summary"));
-    let level = p.risk_level.map(|l| l.to_string()).unwrap_or_else(|| tr(lang, "未测评", "not assessed"));
-    let assessed = p.assessment_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
-    let horizon = p.horizon_months.map(|h| h.to_string()).unwrap_or_else(|| "-".into());
+    let level = p
+        .risk_level
+        .map(|l| l.to_string())
+        .unwrap_or_else(|| tr(lang, "未测评", "not assessed"));
+    let assessed = p
+        .assessment_date
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "-".into());
+    let horizon = p
+        .horizon_months
+        .map(|h| h.to_string())
+        .unwrap_or_else(|| "-".into());
     match lang {
         Lang::Zh => {
-            let _ = writeln!(out, "- 客户：{}（{}），{}", p.name.expose(), p.client_id, class_zh(p));
+            let _ = writeln!(
+                out,
+                "- 客户：{}（{}），{}",
+                p.name.expose(),
+                p.client_id,
+                class_zh(p)
+            );
             let _ = writeln!(out, "- 风险等级：{level}（测评日期 {assessed}）");
             let _ = writeln!(
                 out,
@@ -92,33 +107,68 @@ pub fn render(input: &MemoInput<'_>) -> String {
             let _ = writeln!(out, "- 可投资资产：{}", p.investable_assets.display());
         }
         Lang::En => {
-            let _ = writeln!(out, "- Client: {} ({}), {} investor", p.name.expose(), p.client_id, p.investor_class);
+            let _ = writeln!(
+                out,
+                "- Client: {} ({}), {} investor",
+                p.name.expose(),
+                p.client_id,
+                p.investor_class
+            );
             let _ = writeln!(out, "- Risk level: {level} (assessed {assessed})");
             let _ = writeln!(
                 out,
                 "- Horizon: {horizon} months; liquidity need: {}; objective: {}",
                 p.liquidity_need, p.objective
             );
-            let _ = writeln!(out, "- Investable assets: {}", p.investable_assets.display());
+            let _ = writeln!(
+                out,
+                "- Investable assets: {}",
+                p.investable_assets.display()
+            );
         }
     }
     if let Some(amount) = input.request.amount {
-        let _ = writeln!(out, "{}{}", tr(lang, "- 本次拟投资金额：", "- Amount to invest: "), amount.display());
+        let _ = writeln!(
+            out,
+            "{}{}",
+            tr(lang, "- 本次拟投资金额：", "- Amount to invest: "),
+            amount.display()
+        );
     }
-    if let Some(goal) = input.request.goal.as_deref().filter(|g| !g.trim().is_empty()) {
-        let _ = writeln!(out, "{}{}", tr(lang, "- 投资目的：", "- Goal: "), goal.trim());
+    if let Some(goal) = input
+        .request
+        .goal
+        .as_deref()
+        .filter(|g| !g.trim().is_empty())
+    {
+        let _ = writeln!(
+            out,
+            "{}{}",
+            tr(lang, "- 投资目的：", "- Goal: "),
+            goal.trim()
+        );
     }
     let _ = writeln!(out);
 
     let proposed = input.assessment.proposed_codes(input.policy);
     let _ = writeln!(out, "{}", tr(lang, "二、建议产品", "2. Proposed products"));
-    if let Some(finding) = input.assessment.blocks.first().or(input.assessment.no_recommendation.as_ref()) {
+    if let Some(finding) = input
+        .assessment
+        .blocks
+        .first()
+        .or(input.assessment.no_recommendation.as_ref())
+    {
         let _ = writeln!(out, "{}", tr(lang, "不作推荐。", "No recommendation."));
         for b in &input.assessment.blocks {
             let _ = writeln!(out, "- [{}] {}", b.rule_id, b.message);
         }
         if let Some(s20) = &input.assessment.no_recommendation {
-            if !input.assessment.blocks.iter().any(|b| b.message == s20.message) && finding.rule_id != s20.rule_id
+            if !input
+                .assessment
+                .blocks
+                .iter()
+                .any(|b| b.message == s20.message)
+                && finding.rule_id != s20.rule_id
                 || input.assessment.blocks.is_empty()
             {
                 let _ = writeln!(out, "- [{}] {}", s20.rule_id, s20.message);
@@ -126,18 +176,37 @@ pub fn render(input: &MemoInput<'_>) -> String {
         }
     }
     for (i, code) in proposed.iter().enumerate() {
-        let Some(prod) = input.shelf.iter().find(|x| &x.product_code == code) else { continue };
-        let Some(entry) = input.assessment.eligible.iter().find(|e| &e.product_code == code) else { continue };
-        let _ = writeln!(
-            out,
-            "{}. {}（{}）— {}，{} {}",
-            i + 1,
-            prod.name(lang),
-            prod.product_code,
-            prod.product_type.label(lang),
-            tr(lang, "风险等级", "risk rating"),
-            prod.effective_rating()
-        );
+        let Some(prod) = input.shelf.iter().find(|x| &x.product_code == code) else {
+            continue;
+        };
+        let Some(entry) = input
+            .assessment
+            .eligible
+            .iter()
+            .find(|e| &e.product_code == code)
+        else {
+            continue;
+        };
+        let _ = match lang {
+            Lang::Zh => writeln!(
+                out,
+                "{}. {}（{}）— {}，风险等级 {}",
+                i + 1,
+                prod.name(lang),
+                prod.product_code,
+                prod.product_type.label(lang),
+                prod.effective_rating()
+            ),
+            Lang::En => writeln!(
+                out,
+                "{}. {} ({}) — {}, risk rating {}",
+                i + 1,
+                prod.name(lang),
+                prod.product_code,
+                prod.product_type.label(lang),
+                prod.effective_rating()
+            ),
+        };
         let _ = writeln!(out, "   {}", product_facts_line(prod, lang));
         for reason in &entry.reasons {
             let _ = writeln!(out, "   · {reason}");
@@ -149,15 +218,28 @@ pub fn render(input: &MemoInput<'_>) -> String {
     let _ = writeln!(out);
 
     if !input.rationale.trim().is_empty() {
-        let _ = writeln!(out, "{}", tr(lang, "三、推荐说明（AI 生成，已核验）", "3. Rationale (AI-written, verified)"));
+        let _ = writeln!(
+            out,
+            "{}",
+            tr(
+                lang,
+                "三、推荐说明（AI 生成，已核验）",
+                "3. Rationale (AI-written, verified)"
+            )
+        );
         let _ = writeln!(out, "{}", input.rationale.trim());
         let _ = writeln!(out);
     }
 
     if !input.assessment.excluded.is_empty() && input.assessment.blocks.is_empty() {
-        let _ = writeln!(out, "{}", tr(lang, "四、未推荐的产品", "4. Products not proposed"));
+        let _ = writeln!(
+            out,
+            "{}",
+            tr(lang, "四、未推荐的产品", "4. Products not proposed")
+        );
         for e in &input.assessment.excluded {
-            let _ = writeln!(out, "- {}：[{}] {}", e.product_code, e.rule_id, e.reason);
+            let sep = if lang == Lang::Zh { "：" } else { ": " };
+            let _ = writeln!(out, "- {}{sep}[{}] {}", e.product_code, e.rule_id, e.reason);
         }
         let _ = writeln!(out);
     }
@@ -203,17 +285,22 @@ pub fn product_facts_line(prod: &Product, lang: Lang) -> String {
             "期限：{term}；封闭期：{} 个月；起购金额：{}；管理费率：{}%/年；认购费率：{}%",
             prod.lockup_months,
             prod.min_subscription.display(),
-            prod.management_fee_pct,
-            prod.subscription_fee_pct
+            pct(prod.management_fee_pct),
+            pct(prod.subscription_fee_pct)
         ),
         Lang::En => format!(
             "Term: {term}; lock-up: {} months; minimum subscription: {}; management fee: {}% a year; subscription fee: {}%",
             prod.lockup_months,
             prod.min_subscription.display(),
-            prod.management_fee_pct,
-            prod.subscription_fee_pct
+            pct(prod.management_fee_pct),
+            pct(prod.subscription_fee_pct)
         ),
     }
+}
+
+/// A percentage with two decimals, as fee schedules print them (`0.3` → `0.30`).
+fn pct(d: rust_decimal::Decimal) -> String {
+    format!("{:.2}", d.round_dp(2))
 }
 
 fn class_zh(p: &ClientProfile) -> &'static str {
@@ -257,7 +344,12 @@ mod tests {
     fn memo_has_disclosures_and_exclusions() {
         let shelf = [product("BF01", Rating::R2), product("EQ01", Rating::R4)];
         let profile = client(RiskLevel::C3);
-        let request = DraftRequest { amount: None, goal: Some("养老".into()), lang: Lang::Zh, today: date!(2026 - 11 - 29) };
+        let request = DraftRequest {
+            amount: None,
+            goal: Some("养老".into()),
+            lang: Lang::Zh,
+            today: date!(2026 - 11 - 29),
+        };
         let policy = Policy::default();
         let a = assess(&profile, &shelf, &request, &policy);
         let memo = render(&MemoInput {
@@ -280,10 +372,22 @@ mod tests {
     fn no_recommendation_memo_states_s20() {
         let shelf = [product("EQ01", Rating::R4)];
         let profile = client(RiskLevel::C2);
-        let request = DraftRequest { amount: None, goal: None, lang: Lang::En, today: date!(2026 - 11 - 29) };
+        let request = DraftRequest {
+            amount: None,
+            goal: None,
+            lang: Lang::En,
+            today: date!(2026 - 11 - 29),
+        };
         let policy = Policy::default();
         let a = assess(&profile, &shelf, &request, &policy);
-        let memo = render(&MemoInput { profile: &profile, shelf: &shelf, assessment: &a, request: &request, policy: &policy, rationale: "" });
+        let memo = render(&MemoInput {
+            profile: &profile,
+            shelf: &shelf,
+            assessment: &a,
+            request: &request,
+            policy: &policy,
+            rationale: "",
+        });
         assert!(memo.contains("No recommendation."));
         assert!(memo.contains("[S20]"));
         assert!(memo.contains("[S4]"));

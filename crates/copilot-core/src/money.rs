@@ -22,6 +22,13 @@ impl Currency {
     }
 }
 
+/// ISO 4217 codes accepted on import: the currencies Chinese and international private banks
+/// book client assets in. A code outside the list ("CYN") is a typo until IT adds it.
+pub const KNOWN_CURRENCIES: &[&str] = &[
+    "CNY", "USD", "HKD", "EUR", "GBP", "JPY", "SGD", "AUD", "CAD", "CHF", "MOP", "TWD", "KRW",
+    "NZD",
+];
+
 /// Error for a currency code that is not three letters, or for a currency name we do not map.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not an ISO 4217 currency code: {0:?}")]
@@ -42,7 +49,7 @@ impl FromStr for Currency {
         };
         let up = mapped.to_ascii_uppercase();
         let b = up.as_bytes();
-        if b.len() == 3 && b.iter().all(|c| c.is_ascii_uppercase()) {
+        if b.len() == 3 && KNOWN_CURRENCIES.contains(&up.as_str()) {
             Ok(Currency([b[0], b[1], b[2]]))
         } else {
             Err(CurrencyError(s.to_string()))
@@ -103,7 +110,11 @@ pub fn format_amount(amount: Decimal) -> String {
         }
         grouped.push(c);
     }
-    let sign = if rounded.is_sign_negative() && !rounded.is_zero() { "-" } else { "" };
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+        "-"
+    } else {
+        ""
+    };
     format!("{sign}{grouped}.{frac}")
 }
 
@@ -117,6 +128,7 @@ mod tests {
         assert_eq!("人民币".parse::<Currency>().unwrap(), Currency::CNY);
         assert!("CN".parse::<Currency>().is_err());
         assert!("C1Y".parse::<Currency>().is_err());
+        assert!("CYN".parse::<Currency>().is_err());
     }
 
     #[test]

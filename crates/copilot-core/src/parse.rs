@@ -103,7 +103,22 @@ pub fn parse_amount(raw: &str) -> Result<Decimal, ValueError> {
     if !valid_chars {
         return Err(ValueError::NotAnAmount(raw.trim().to_string()));
     }
-    let value = Decimal::from_str(&number).map_err(|_| ValueError::NotAnAmount(raw.trim().to_string()))?;
+    // Thousands separators must group by three: "1,5" is a decimal comma or a typo, not 15.
+    let grouped = normalize_width(raw);
+    let int_part = grouped.split('.').next().unwrap_or("");
+    if int_part.contains([',', '，']) {
+        let groups: Vec<&str> = int_part.split([',', '，']).collect();
+        let digits = |g: &str| g.chars().filter(|c| c.is_ascii_digit()).count();
+        if groups
+            .iter()
+            .skip(1)
+            .any(|g| digits(g) != 3 || g.trim().len() != 3)
+        {
+            return Err(ValueError::NotAnAmount(raw.trim().to_string()));
+        }
+    }
+    let value =
+        Decimal::from_str(&number).map_err(|_| ValueError::NotAnAmount(raw.trim().to_string()))?;
     value
         .checked_mul(multiplier)
         .ok_or_else(|| ValueError::NotAnAmount(raw.trim().to_string()))
@@ -135,7 +150,8 @@ pub fn parse_u32(raw: &str) -> Result<u32, ValueError> {
         return Err(ValueError::ScientificNotation(raw.trim().to_string()));
     }
     let s = s.strip_suffix(".0").unwrap_or(&s);
-    s.parse::<u32>().map_err(|_| ValueError::NotAnInteger(raw.trim().to_string()))
+    s.parse::<u32>()
+        .map_err(|_| ValueError::NotAnInteger(raw.trim().to_string()))
 }
 
 /// Parses a date: `2024-01-05`, `2024/1/5`, `2024.1.5`, `20240105`, `2024年1月5日`.
@@ -177,7 +193,8 @@ pub fn parse_date(raw: &str) -> Result<Date, ValueError> {
 pub fn parse_bool(raw: &str) -> Result<bool, ValueError> {
     match normalize_width(raw).to_ascii_lowercase().as_str() {
         "yes" | "y" | "true" | "1" | "是" | "√" => Ok(true),
-        "no" | "n" | "false" | "0" | "否" | "" => Ok(false),
+        "no" | "n" | "false" | "0" | "否" => Ok(false),
+        "" => Err(ValueError::Missing),
         _ => Err(ValueError::NotOneOf {
             expected: "yes/no (是/否)",
             found: raw.trim().to_string(),
@@ -217,7 +234,10 @@ pub fn validate_id_number(raw: &str) -> Result<String, ValueError> {
         return Err(ValueError::IdNumberChecksum);
     }
     let birth: String = chars[6..14].iter().collect();
-    parse_date(&birth).map_err(|_| ValueError::IdNumberBirthDate)?;
+    let born = parse_date(&birth).map_err(|_| ValueError::IdNumberBirthDate)?;
+    if born.year() < 1900 {
+        return Err(ValueError::IdNumberBirthDate);
+    }
     Ok(s)
 }
 
@@ -266,11 +286,35 @@ mod tests {
 
     #[test]
     fn amounts_rejected() {
-        assert!(matches!(parse_amount("1.2E+06"), Err(ValueError::ScientificNotation(_))));
-        assert!(matches!(parse_amount("abc"), Err(ValueError::NotAnAmount(_))));
-        assert!(matches!(parse_amount("12万万"), Err(ValueError::NotAnAmount(_))));
+        assert!(matches!(
+            parse_amount("1.2E+06"),
+            Err(ValueError::ScientificNotation(_))
+        ));
+        assert!(matches!(
+            parse_amount("abc"),
+            Err(ValueError::NotAnAmount(_))
+        ));
+        assert!(matches!(
+            parse_amount("12万万"),
+            Err(ValueError::NotAnAmount(_))
+        ));
+        assert!(matches!(
+            parse_amount("1,5"),
+            Err(ValueError::NotAnAmount(_))
+        ));
+        assert!(matches!(
+            parse_amount("1,2,3"),
+            Err(ValueError::NotAnAmount(_))
+        ));
+        assert!(matches!(
+            parse_amount("12,00.5"),
+            Err(ValueError::NotAnAmount(_))
+        ));
         assert!(matches!(parse_amount(""), Err(ValueError::Missing)));
-        assert!(matches!(parse_non_negative_amount("-5"), Err(ValueError::Negative(_))));
+        assert!(matches!(
+            parse_non_negative_amount("-5"),
+            Err(ValueError::Negative(_))
+        ));
     }
 
     #[test]
@@ -278,9 +322,15 @@ mod tests {
         assert_eq!(parse_date("2024-01-05").unwrap(), date!(2024 - 01 - 05));
         assert_eq!(parse_date("2024/1/5").unwrap(), date!(2024 - 01 - 05));
         assert_eq!(parse_date("2024年1月5日").unwrap(), date!(2024 - 01 - 05));
-        assert_eq!(parse_date("２０２４年１月５日").unwrap(), date!(2024 - 01 - 05));
+        assert_eq!(
+            parse_date("２０２４年１月５日").unwrap(),
+            date!(2024 - 01 - 05)
+        );
         assert_eq!(parse_date("20240105").unwrap(), date!(2024 - 01 - 05));
-        assert_eq!(parse_date("2024/1/5 0:00:00").unwrap(), date!(2024 - 01 - 05));
+        assert_eq!(
+            parse_date("2024/1/5 0:00:00").unwrap(),
+            date!(2024 - 01 - 05)
+        );
         assert!(parse_date("2024-02-30").is_err());
         assert!(parse_date("05/01/2024").is_err());
         assert!(parse_date("yesterday").is_err());
@@ -289,12 +339,30 @@ mod tests {
     #[test]
     fn id_numbers() {
         // 11010519491231002X is the standard's published example.
-        assert_eq!(validate_id_number("11010519491231002x").unwrap(), "11010519491231002X");
-        assert_eq!(validate_id_number("１１０１０５１９４９１２３１００２Ｘ").unwrap(), "11010519491231002X");
-        assert_eq!(validate_id_number("110105194912310021"), Err(ValueError::IdNumberChecksum));
-        assert!(matches!(validate_id_number("1.10101E+17"), Err(ValueError::ScientificNotation(_))));
-        assert!(matches!(validate_id_number("1101051949123"), Err(ValueError::IdNumberShape(13))));
-        assert_eq!(id_number_birth_date("11010519491231002X"), Some(date!(1949 - 12 - 31)));
+        assert_eq!(
+            validate_id_number("11010519491231002x").unwrap(),
+            "11010519491231002X"
+        );
+        assert_eq!(
+            validate_id_number("１１０１０５１９４９１２３１００２Ｘ").unwrap(),
+            "11010519491231002X"
+        );
+        assert_eq!(
+            validate_id_number("110105194912310021"),
+            Err(ValueError::IdNumberChecksum)
+        );
+        assert!(matches!(
+            validate_id_number("1.10101E+17"),
+            Err(ValueError::ScientificNotation(_))
+        ));
+        assert!(matches!(
+            validate_id_number("1101051949123"),
+            Err(ValueError::IdNumberShape(13))
+        ));
+        assert_eq!(
+            id_number_birth_date("11010519491231002X"),
+            Some(date!(1949 - 12 - 31))
+        );
     }
 
     #[test]
@@ -307,8 +375,14 @@ mod tests {
     fn ages_and_months() {
         assert_eq!(age_on(date!(1960 - 06 - 15), date!(2026 - 06 - 14)), 65);
         assert_eq!(age_on(date!(1960 - 06 - 15), date!(2026 - 06 - 15)), 66);
-        assert_eq!(months_between(date!(2025 - 11 - 29), date!(2026 - 11 - 29)), 12);
-        assert_eq!(months_between(date!(2025 - 11 - 30), date!(2026 - 11 - 29)), 11);
+        assert_eq!(
+            months_between(date!(2025 - 11 - 29), date!(2026 - 11 - 29)),
+            12
+        );
+        assert_eq!(
+            months_between(date!(2025 - 11 - 30), date!(2026 - 11 - 29)),
+            11
+        );
     }
 
     #[test]
@@ -316,5 +390,6 @@ mod tests {
         assert!(parse_bool("是").unwrap());
         assert!(!parse_bool("否").unwrap());
         assert!(parse_bool("maybe").is_err());
+        assert_eq!(parse_bool(""), Err(ValueError::Missing));
     }
 }

@@ -151,9 +151,18 @@ mod tests {
 
     #[test]
     fn words_and_chinese_labels() {
-        assert_eq!("货币基金".parse::<ProductType>().unwrap(), ProductType::MoneyMarket);
-        assert_eq!("Private_Fund".parse::<ProductType>().unwrap(), ProductType::PrivateFund);
-        assert_eq!("定期开放".parse::<Liquidity>().unwrap(), Liquidity::Periodic);
+        assert_eq!(
+            "货币基金".parse::<ProductType>().unwrap(),
+            ProductType::MoneyMarket
+        );
+        assert_eq!(
+            "Private_Fund".parse::<ProductType>().unwrap(),
+            ProductType::PrivateFund
+        );
+        assert_eq!(
+            "定期开放".parse::<Liquidity>().unwrap(),
+            Liquidity::Periodic
+        );
         assert!("weekly".parse::<Liquidity>().is_err());
     }
 }

@@ -48,7 +48,10 @@ impl Facts {
 }
 
 fn fact(label: &str, value: impl Into<String>) -> Fact {
-    Fact { label: label.to_string(), value: value.into() }
+    Fact {
+        label: label.to_string(),
+        value: value.into(),
+    }
 }
 
 /// Collects the facts for the prompt (English labels: the default model is English-first; the
@@ -70,13 +73,21 @@ pub fn collect_facts(
     if let Some(h) = profile.horizon_months {
         client.push(fact("horizon (months)", h.to_string()));
     }
-    client.push(fact("investment experience (years)", profile.experience_years.to_string()));
+    client.push(fact(
+        "investment experience (years)",
+        profile.experience_years.to_string(),
+    ));
     if let Some(amount) = request.amount {
-        client.push(fact("amount to invest", format!("{} {}", format_amount(amount.amount), amount.currency)));
+        client.push(fact(
+            "amount to invest",
+            format!("{} {}", format_amount(amount.amount), amount.currency),
+        ));
     }
     let mut products = Vec::new();
     for code in assessment.proposed_codes(policy) {
-        let Some(p) = shelf.iter().find(|p| p.product_code == code) else { continue };
+        let Some(p) = shelf.iter().find(|p| p.product_code == code) else {
+            continue;
+        };
         let facts = vec![
             fact("type", p.product_type.label(Lang::En)),
             fact("risk rating", p.effective_rating().to_string()),
@@ -119,7 +130,10 @@ pub fn render_prompt(facts: &Facts, goal: Option<&str>, lang: Lang) -> Prompt {
         user.push_str(&format!("- {}: {}\n", f.label, f.value));
     }
     if let Some(goal) = goal.filter(|g| !g.trim().is_empty()) {
-        user.push_str(&format!("- goal (advisor's words): \"{}\"\n", goal.trim().replace('"', "'")));
+        user.push_str(&format!(
+            "- goal (advisor's words): \"{}\"\n",
+            goal.trim().replace('"', "'")
+        ));
     }
     user.push_str("Proposed products:\n");
     for (code, name, product_facts) in &facts.products {
@@ -128,7 +142,10 @@ pub fn render_prompt(facts: &Facts, goal: Option<&str>, lang: Lang) -> Prompt {
             .map(|f| format!("{} {}", f.label, f.value))
             .collect::<Vec<_>>()
             .join("; ");
-        user.push_str(&format!("- {name} ({code}): {line}\n"));
+        // Names only: codes carry digits, which the sampler bans, and a code adds nothing to
+        // the explanation; the deterministic sections print the codes.
+        let _ = code;
+        user.push_str(&format!("- {name}: {line}\n"));
     }
     user.push_str("Write one short paragraph (three to five sentences) on why these products fit this client.");
     Prompt { system, user }

@@ -35,7 +35,19 @@ impl fmt::Debug for DatabaseKey {
 ///
 /// `Debug` and `Display` are redacted; read the value with [`Sensitive::expose`] where it is
 /// really needed (rendering the memo, the encrypted store).
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+#[derive(
+    Clone,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    Zeroize,
+    ZeroizeOnDrop,
+)]
 #[serde(transparent)]
 pub struct Sensitive(String);
 

@@ -145,7 +145,11 @@ pub fn assess(
             None => eligible.push(eligible_entry(profile, level, product, request, policy)),
         }
     }
-    eligible.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.product_code.cmp(&b.product_code)));
+    eligible.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then_with(|| a.product_code.cmp(&b.product_code))
+    });
 
     let no_recommendation = eligible.is_empty().then(|| {
         let mut counts: Vec<(String, usize)> = Vec::new();
@@ -171,11 +175,20 @@ pub fn assess(
         }
     });
 
-    Assessment { blocks, eligible, excluded, no_recommendation }
+    Assessment {
+        blocks,
+        eligible,
+        excluded,
+        no_recommendation,
+    }
 }
 
 /// Client-level checks: S2 (no assessment) and S3 (expired or stale assessment).
-fn client_blocks(profile: &ClientProfile, request: &DraftRequest, policy: &Policy) -> Vec<RuleFinding> {
+fn client_blocks(
+    profile: &ClientProfile,
+    request: &DraftRequest,
+    policy: &Policy,
+) -> Vec<RuleFinding> {
     let lang = request.lang;
     let (Some(_level), Some(assessed)) = (profile.risk_level, profile.assessment_date) else {
         return vec![RuleFinding {
@@ -237,7 +250,11 @@ fn product_exclusion(
     let rating = product.effective_rating();
     let code = &product.product_code;
     let exclude = |rule_id, reason: String| {
-        Some(ExcludedProduct { product_code: code.clone(), rule_id, reason })
+        Some(ExcludedProduct {
+            product_code: code.clone(),
+            rule_id,
+            reason,
+        })
     };
 
     // S5 before S4: for a lowest-category client the binding rule is "R1 only", with no override.
@@ -280,8 +297,14 @@ fn product_exclusion(
                 rules::S12,
                 t(
                     lang,
-                    format!("产品以{}认购，申请金额为{}。", min.currency, amount.currency),
-                    format!("The product subscribes in {}; the requested amount is in {}.", min.currency, amount.currency),
+                    format!(
+                        "产品以{}认购，申请金额为{}。",
+                        min.currency, amount.currency
+                    ),
+                    format!(
+                        "The product subscribes in {}; the requested amount is in {}.",
+                        min.currency, amount.currency
+                    ),
                 ),
             );
         }
@@ -290,8 +313,16 @@ fn product_exclusion(
                 rules::S12,
                 t(
                     lang,
-                    format!("申请金额 {} 低于起购金额 {}。", amount.display(), min.display()),
-                    format!("The amount {} is below the minimum subscription {}.", amount.display(), min.display()),
+                    format!(
+                        "申请金额 {} 低于起购金额 {}。",
+                        amount.display(),
+                        min.display()
+                    ),
+                    format!(
+                        "The amount {} is below the minimum subscription {}.",
+                        amount.display(),
+                        min.display()
+                    ),
                 ),
             );
         }
@@ -303,7 +334,10 @@ fn product_exclusion(
                 t(
                     lang,
                     format!("起购金额 {} 高于客户可投资资产。", min.display()),
-                    format!("The minimum subscription {} exceeds the client's investable assets.", min.display()),
+                    format!(
+                        "The minimum subscription {} exceeds the client's investable assets.",
+                        min.display()
+                    ),
                 ),
             );
         }
@@ -311,11 +345,13 @@ fn product_exclusion(
     }
 
     // S7: term, liquidity and objective fit.
-    let lockup = product.lockup_months.max(if product.liquidity == Liquidity::Closed {
-        product.term_months
-    } else {
-        0
-    });
+    let lockup = product
+        .lockup_months
+        .max(if product.liquidity == Liquidity::Closed {
+            product.term_months
+        } else {
+            0
+        });
     if let Some(horizon) = profile.horizon_months {
         if lockup > horizon {
             return exclude(
@@ -334,7 +370,9 @@ fn product_exclusion(
             t(
                 lang,
                 format!("客户流动性需求高，产品有 {lockup} 个月封闭期。"),
-                format!("The client needs high liquidity; the product has a {lockup}-month lock-up."),
+                format!(
+                    "The client needs high liquidity; the product has a {lockup}-month lock-up."
+                ),
             ),
         );
     }
@@ -343,7 +381,10 @@ fn product_exclusion(
             rules::S7,
             t(
                 lang,
-                format!("产品目标（{}）与客户投资目标（{}）不符。", product.objective, profile.objective),
+                format!(
+                    "产品目标（{}）与客户投资目标（{}）不符。",
+                    product.objective, profile.objective
+                ),
                 format!(
                     "The product's objective ({}) does not fit the client's objective ({}).",
                     product.objective, profile.objective
@@ -394,9 +435,12 @@ fn share_of_assets_pct(profile: &ClientProfile, amount: &Money) -> Option<Decima
 /// product policy, not regulation: rating close to (but not above) the client's level 40, objective
 /// match 30, liquidity match 20, lock-up well inside the horizon 10.
 pub fn fit_score(profile: &ClientProfile, level: RiskLevel, product: &Product) -> u32 {
-    let gap = level.as_number().saturating_sub(product.effective_rating().as_number()) as u32;
+    let gap = level
+        .as_number()
+        .saturating_sub(product.effective_rating().as_number()) as u32;
     let rating_part = 40u32.saturating_sub(gap * 10);
-    let obj_gap = (product.objective.rank() as i32 - profile.objective.rank() as i32).unsigned_abs();
+    let obj_gap =
+        (product.objective.rank() as i32 - profile.objective.rank() as i32).unsigned_abs();
     let objective_part = 30u32.saturating_sub(obj_gap * 15);
     let liquidity_part = match (profile.liquidity_need, product.liquidity) {
         (LiquidityNeed::High, Liquidity::Open) => 20,
@@ -431,7 +475,10 @@ fn eligible_entry(
         reasons.push(t(
             lang,
             format!("产品目标与客户投资目标（{}）一致。", profile.objective),
-            format!("The product's objective matches the client's ({}).", profile.objective),
+            format!(
+                "The product's objective matches the client's ({}).",
+                profile.objective
+            ),
         ));
     }
     match (product.liquidity, product.lockup_months) {
@@ -547,18 +594,37 @@ pub(crate) mod tests {
     }
 
     fn req(amount: Option<i64>) -> DraftRequest {
-        DraftRequest { amount: amount.map(cny), goal: None, lang: Lang::En, today: date!(2026 - 11 - 29) }
+        DraftRequest {
+            amount: amount.map(cny),
+            goal: None,
+            lang: Lang::En,
+            today: date!(2026 - 11 - 29),
+        }
     }
 
     fn excluded_by(a: &Assessment, code: &str) -> Option<RuleId> {
-        a.excluded.iter().find(|e| e.product_code == code).map(|e| e.rule_id)
+        a.excluded
+            .iter()
+            .find(|e| e.product_code == code)
+            .map(|e| e.rule_id)
     }
 
     #[test]
     fn s4_c3_client_r3_allowed_r4_excluded() {
         let shelf = [product("A", Rating::R3), product("B", Rating::R4)];
-        let a = assess(&client(RiskLevel::C3), &shelf, &req(None), &Policy::default());
-        assert_eq!(a.eligible.iter().map(|e| e.product_code.as_str()).collect::<Vec<_>>(), ["A"]);
+        let a = assess(
+            &client(RiskLevel::C3),
+            &shelf,
+            &req(None),
+            &Policy::default(),
+        );
+        assert_eq!(
+            a.eligible
+                .iter()
+                .map(|e| e.product_code.as_str())
+                .collect::<Vec<_>>(),
+            ["A"]
+        );
         assert_eq!(excluded_by(&a, "B"), Some(rules::S4));
     }
 
@@ -589,7 +655,12 @@ pub(crate) mod tests {
     fn s2_no_assessment_blocks_everything() {
         let mut c = client(RiskLevel::C3);
         c.assessment_date = None;
-        let a = assess(&c, &[product("A", Rating::R1)], &req(None), &Policy::default());
+        let a = assess(
+            &c,
+            &[product("A", Rating::R1)],
+            &req(None),
+            &Policy::default(),
+        );
         assert_eq!(a.blocks[0].rule_id, rules::S2);
         assert_eq!(excluded_by(&a, "A"), Some(rules::S2));
         assert!(a.no_recommendation.is_some());
@@ -601,7 +672,9 @@ pub(crate) mod tests {
         let mut c = client(RiskLevel::C3);
         // 11 months and 30 days old: still valid.
         c.assessment_date = Some(date!(2025 - 11 - 30));
-        assert!(assess(&c, &shelf, &req(None), &Policy::default()).blocks.is_empty());
+        assert!(assess(&c, &shelf, &req(None), &Policy::default())
+            .blocks
+            .is_empty());
         // Exactly 12 months old: expired.
         c.assessment_date = Some(date!(2025 - 11 - 29));
         let a = assess(&c, &shelf, &req(None), &Policy::default());
@@ -613,7 +686,12 @@ pub(crate) mod tests {
     fn s3_profile_changed_after_assessment() {
         let mut c = client(RiskLevel::C3);
         c.profile_updated = Some(date!(2026 - 07 - 01));
-        let a = assess(&c, &[product("A", Rating::R1)], &req(None), &Policy::default());
+        let a = assess(
+            &c,
+            &[product("A", Rating::R1)],
+            &req(None),
+            &Policy::default(),
+        );
         assert_eq!(a.blocks[0].rule_id, rules::S3);
     }
 
@@ -638,12 +716,18 @@ pub(crate) mod tests {
         p.lockup_months = 3;
         let mut c = client(RiskLevel::C3);
         c.liquidity_need = LiquidityNeed::High;
-        assert_eq!(excluded_by(&assess(&c, &[p], &req(None), &Policy::default()), "A"), Some(rules::S7));
+        assert_eq!(
+            excluded_by(&assess(&c, &[p], &req(None), &Policy::default()), "A"),
+            Some(rules::S7)
+        );
         let mut g = product("G", Rating::R2);
         g.objective = Objective::Growth;
         let mut c = client(RiskLevel::C3);
         c.objective = Objective::Preservation;
-        assert_eq!(excluded_by(&assess(&c, &[g], &req(None), &Policy::default()), "G"), Some(rules::S7));
+        assert_eq!(
+            excluded_by(&assess(&c, &[g], &req(None), &Policy::default()), "G"),
+            Some(rules::S7)
+        );
     }
 
     #[test]
@@ -651,7 +735,11 @@ pub(crate) mod tests {
         let mut p = product("A", Rating::R2);
         p.min_subscription = cny(50_000);
         let c = client(RiskLevel::C3);
-        assert!(assess(&c, &[p.clone()], &req(Some(50_000)), &Policy::default()).excluded.is_empty());
+        assert!(
+            assess(&c, &[p.clone()], &req(Some(50_000)), &Policy::default())
+                .excluded
+                .is_empty()
+        );
         let a = assess(&c, &[p], &req(Some(49_999)), &Policy::default());
         assert_eq!(excluded_by(&a, "A"), Some(rules::S12));
     }
@@ -662,12 +750,26 @@ pub(crate) mod tests {
         p.qualified_investor_only = true;
         let mut c = client(RiskLevel::C4);
         c.investable_assets = cny(2_999_999);
-        assert_eq!(excluded_by(&assess(&c, &[p.clone()], &req(None), &Policy::default()), "P"), Some(rules::S12));
+        assert_eq!(
+            excluded_by(
+                &assess(&c, &[p.clone()], &req(None), &Policy::default()),
+                "P"
+            ),
+            Some(rules::S12)
+        );
         c.investable_assets = cny(3_000_000);
-        assert!(assess(&c, &[p.clone()], &req(None), &Policy::default()).excluded.is_empty());
+        assert!(assess(&c, &[p.clone()], &req(None), &Policy::default())
+            .excluded
+            .is_empty());
         let mut usd = product("U", Rating::R2);
         usd.min_subscription = Money::new(Decimal::new(1000, 0), Currency::USD);
-        assert_eq!(excluded_by(&assess(&c, &[usd], &req(Some(10_000)), &Policy::default()), "U"), Some(rules::S12));
+        assert_eq!(
+            excluded_by(
+                &assess(&c, &[usd], &req(Some(10_000)), &Policy::default()),
+                "U"
+            ),
+            Some(rules::S12)
+        );
     }
 
     #[test]
@@ -685,7 +787,12 @@ pub(crate) mod tests {
     #[test]
     fn s20_nothing_suitable_says_why() {
         let shelf = [product("A", Rating::R4), product("B", Rating::R5)];
-        let a = assess(&client(RiskLevel::C2), &shelf, &req(None), &Policy::default());
+        let a = assess(
+            &client(RiskLevel::C2),
+            &shelf,
+            &req(None),
+            &Policy::default(),
+        );
         let s20 = a.no_recommendation.clone().expect("S20");
         assert_eq!(s20.rule_id, rules::S20);
         assert!(s20.message.contains("S4×2"), "{}", s20.message);
@@ -697,7 +804,12 @@ pub(crate) mod tests {
         let mut close = product("Z", Rating::R3);
         close.objective = Objective::Balanced;
         let far = product("A", Rating::R1);
-        let a = assess(&client(RiskLevel::C3), &[far, close], &req(None), &Policy::default());
+        let a = assess(
+            &client(RiskLevel::C3),
+            &[far, close],
+            &req(None),
+            &Policy::default(),
+        );
         assert_eq!(a.eligible[0].product_code, "Z");
     }
 }

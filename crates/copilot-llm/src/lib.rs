@@ -5,6 +5,7 @@ pub mod chat;
 mod error;
 pub mod gguf;
 mod model;
+mod models;
 pub mod numerals;
 pub mod sampler;
 pub mod tokenizer;
@@ -14,7 +15,7 @@ pub use error::{LlmError, Result};
 pub use gguf::{inspect_gguf, GgufSummary};
 pub use model::{
     sha256_file, CancelFlag, Generation, GenerationParams, LoadOptions, LocalModel, ModelInfo,
-    StopReason, PREFILL_CHUNK_TOKENS,
+    StopReason, MAX_CONTEXT_TOKENS, PREFILL_CHUNK_TOKENS,
 };
 pub use numerals::is_numeral_text;
 pub use tokenizer::{GgufTokenizer, TokenType, Utf8Stream, VocabularyKind};

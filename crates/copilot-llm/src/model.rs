@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 
 use candle_core::quantized::gguf_file;
 use candle_core::{DType, Device, Tensor};
-use candle_transformers::models::quantized_llama;
 use sha2::{Digest, Sha256};
 
 use crate::chat::{ChatMessage, ChatTemplate};
 use crate::error::{LlmError, Result};
 use crate::gguf::{inspect_reader, GgufSummary};
+use crate::models::llama::Llama;
 use crate::numerals::NumeralBan;
 use crate::sampler::{sampling_for, Sampler};
 use crate::tokenizer::{GgufTokenizer, Utf8Stream};
@@ -73,8 +73,7 @@ pub struct ModelInfo {
     /// Quantization, e.g. `"Q4_1"` (see [`GgufSummary::quantization`]).
     pub quantization: String,
     /// Usable context window in tokens (prompt plus generated): the file's
-    /// `<arch>.context_length`, capped by what the runtime supports (4,096
-    /// positions for candle's quantized Llama).
+    /// `<arch>.context_length`, capped at [`MAX_CONTEXT_TOKENS`].
     pub context_length: usize,
     /// SHA-256 of the file, lowercase hex.
     pub sha256: String,
@@ -216,10 +215,14 @@ impl Generation {
     }
 }
 
+/// Largest usable context, in tokens, whatever the file declares: bounds the
+/// KV cache (SmolLM2-135M: 46 KiB per token, 184 MiB at this limit).
+pub const MAX_CONTEXT_TOKENS: usize = 4096;
+
 /// The model implementations this crate runs.
 #[derive(Clone)]
 enum Backend {
-    Llama(quantized_llama::ModelWeights),
+    Llama(Llama),
 }
 
 impl Backend {
@@ -328,10 +331,9 @@ impl LocalModel {
         file.seek(SeekFrom::Start(0))
             .map_err(|e| LlmError::io(path, e))?;
         let summary = inspect_reader(&mut file, file_size, path)?;
-        let max_positions = match summary.architecture.as_str() {
-            "llama" => quantized_llama::MAX_SEQ_LEN,
-            other => return Err(LlmError::UnsupportedArchitecture(other.to_string())),
-        };
+        if summary.architecture != "llama" {
+            return Err(LlmError::UnsupportedArchitecture(summary.architecture));
+        }
         let file_context = summary.context_length.ok_or_else(|| {
             LlmError::malformed(
                 path,
@@ -340,7 +342,7 @@ impl LocalModel {
         })?;
         let context_length = usize::try_from(file_context)
             .unwrap_or(usize::MAX)
-            .min(max_positions);
+            .min(MAX_CONTEXT_TOKENS);
 
         file.seek(SeekFrom::Start(0))
             .map_err(|e| LlmError::io(path, e))?;
@@ -352,10 +354,11 @@ impl LocalModel {
             _ => None,
         };
         let template = ChatTemplate::for_model(file_template, &summary.architecture)?;
-        let backend = Backend::Llama(quantized_llama::ModelWeights::from_gguf(
+        let backend = Backend::Llama(Llama::from_gguf(
             content,
             &mut reader,
             &Device::Cpu,
+            context_length,
         )?);
         let numeral_ban = NumeralBan::for_tokenizer(&tokenizer);
 

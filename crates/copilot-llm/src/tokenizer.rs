@@ -25,7 +25,7 @@
 use std::collections::HashMap;
 
 use candle_core::quantized::gguf_file::Value;
-use tokenizers::models::bpe::BPE;
+use tokenizers::models::bpe::{Vocab, BPE};
 use tokenizers::normalizers::{Prepend, Replace};
 use tokenizers::pre_tokenizers::byte_level::ByteLevel;
 use tokenizers::pre_tokenizers::digits::Digits;
@@ -275,7 +275,9 @@ impl GgufTokenizer {
                 special_texts.push((id as u32, text.to_string()));
             }
         }
-        inner.add_special_tokens(added);
+        inner
+            .add_special_tokens(added)
+            .map_err(|e| tok_err(format!("cannot add control tokens: {e}")))?;
         special_texts.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
 
         // The end-of-generation set, as llama.cpp builds it.
@@ -424,7 +426,7 @@ fn build_gpt2(
 ) -> Result<(Tokenizer, Vec<Vec<u8>>)> {
     let merges_raw = get_string_array(md, "tokenizer.ggml.merges")?;
     // llama.cpp maps text to id with later duplicates winning.
-    let mut vocab: HashMap<String, u32> = HashMap::with_capacity(tokens.len());
+    let mut vocab = Vocab::default();
     for (id, t) in tokens.iter().enumerate() {
         vocab.insert((*t).to_string(), id as u32);
     }
@@ -517,7 +519,7 @@ fn build_sentencepiece(
     // Only normal (and user-defined) pieces take part in merging; byte,
     // control and unused tokens are reached through byte fallback or as
     // added tokens.
-    let mut vocab: HashMap<String, u32> = HashMap::with_capacity(tokens.len());
+    let mut vocab = Vocab::default();
     for (id, (t, ty)) in tokens.iter().zip(token_types).enumerate() {
         match ty {
             TokenType::Normal | TokenType::UserDefined => {

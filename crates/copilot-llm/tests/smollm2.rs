@@ -177,6 +177,7 @@ fn special_tokens_are_atomic_and_text_round_trips() {
 #[derive(Deserialize)]
 struct Reference {
     model_sha256: String,
+    #[serde(alias = "llama_cpp_python_version")]
     llama_cpp_version: String,
     tokenize: Vec<TokenizeCase>,
     greedy: Vec<GreedyCase>,
@@ -251,15 +252,15 @@ fn greedy_tokens_match_llama_cpp() {
                 &mut |_| {},
             )
             .unwrap();
+        // The reference does not stop at end-of-turn; we do, so compare up to
+        // and including the end-of-turn token.
         let mut ours = generation.tokens.clone();
-        // llama.cpp may list the end-of-generation token it stopped at.
         if let StopReason::EndOfTurn { token_id } = generation.stop_reason {
-            if case.ids.len() == ours.len() + 1 && case.ids.last() == Some(&token_id) {
-                ours.push(token_id);
-            }
+            ours.push(token_id);
         }
+        let expected = &case.ids[..ours.len().min(case.ids.len())];
         assert_eq!(
-            ours, case.ids,
+            ours, expected,
             "prompt #{index}: greedy tokens differ from llama.cpp {}",
             reference.llama_cpp_version
         );
@@ -366,8 +367,9 @@ fn prompt_longer_than_the_context_is_refused() {
     // 4,096 tokens takes tens of seconds here.
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     // A prompt that fits alone but not with the tokens to generate.
-    let ids = model.tokenizer().encode("money ").unwrap().len();
-    let fits = "money ".repeat((context - 8) / ids);
+    let fits = "money ".repeat(context - 10);
+    let fits_tokens = model.tokenizer().encode_prompt(&fits).unwrap().len();
+    assert!(fits_tokens <= context && fits_tokens > context - 64, "{fits_tokens}");
     let result = model.generate(
         &fits,
         &GenerationParams::greedy(64),

@@ -70,6 +70,10 @@ macro_rules! level_enum {
                     .to_ascii_uppercase();
                 let err = || ParseCodeError { expected: $expected, found: s.to_string() };
                 let digits = normalised.strip_prefix($prefix).ok_or_else(err)?;
+                // Exactly one digit: "C03" and "C+3" are not levels.
+                if digits.len() != 1 || !digits.as_bytes()[0].is_ascii_digit() {
+                    return Err(err());
+                }
                 let n: u8 = digits.parse().map_err(|_| err())?;
                 Self::from_number(n).ok_or_else(err)
             }
@@ -393,6 +397,8 @@ mod tests {
         assert!("C6".parse::<RiskLevel>().is_err());
         assert!("R0".parse::<Rating>().is_err());
         assert!("R3".parse::<RiskLevel>().is_err());
+        assert!("C03".parse::<RiskLevel>().is_err());
+        assert!("C+3".parse::<RiskLevel>().is_err());
         assert_eq!(Rating::R4.to_string(), "R4");
         assert!(Rating::R4 > Rating::R3);
     }

@@ -85,12 +85,17 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
 fn apply_key(conn: &Connection, key: &DatabaseKey) -> Result<()> {
-    let stmt = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.as_bytes())));
+    let stmt = Zeroizing::new(format!(
+        "PRAGMA key = \"x'{}'\";",
+        hex::encode(key.as_bytes())
+    ));
     conn.execute_batch(&stmt)?;
     Ok(())
 }
@@ -102,7 +107,10 @@ fn is_not_a_db(e: &rusqlite::Error) -> bool {
 /// The SQLCipher version linked into this build, or `None` if the SQLite library is not SQLCipher.
 pub fn sqlcipher_version() -> Option<String> {
     let conn = Connection::open_in_memory().ok()?;
-    conn.query_row("PRAGMA cipher_version", [], |r| r.get::<_, String>(0)).optional().ok().flatten()
+    conn.query_row("PRAGMA cipher_version", [], |r| r.get::<_, String>(0))
+        .optional()
+        .ok()
+        .flatten()
 }
 
 impl Store {
@@ -113,7 +121,10 @@ impl Store {
         if path.exists() {
             return Err(StoreError::AlreadyExists(path.to_path_buf()));
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
         let mut store = Store::configure(conn, path, key)?;
         migrations::apply(&mut store.conn, LATEST_VERSION)?;
         Ok(store)
@@ -129,7 +140,10 @@ impl Store {
         match std::fs::File::open(path) {
             Ok(mut f) => {
                 use std::io::Read;
-                let n = f.read(&mut header).map_err(|source| StoreError::Io { path: path.to_path_buf(), source })?;
+                let n = f.read(&mut header).map_err(|source| StoreError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
                 if n == 16 && &header == PLAIN_SQLITE_HEADER {
                     return Err(StoreError::PlaintextDatabase(path.to_path_buf()));
                 }
@@ -137,14 +151,24 @@ impl Store {
                     return Err(StoreError::NotADatabase(path.to_path_buf()));
                 }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::NotFound(path.to_path_buf())),
-            Err(source) => return Err(StoreError::Io { path: path.to_path_buf(), source }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::NotFound(path.to_path_buf()))
+            }
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         let mut store = Store::configure(conn, path, key)?;
         let version = store.schema_version()?;
         if version > LATEST_VERSION {
-            return Err(StoreError::NewerSchema { found: version, supported: LATEST_VERSION });
+            return Err(StoreError::NewerSchema {
+                found: version,
+                supported: LATEST_VERSION,
+            });
         }
         migrations::apply(&mut store.conn, LATEST_VERSION)?;
         Ok(store)
@@ -154,12 +178,15 @@ impl Store {
     /// durability pragmas.
     fn configure(conn: Connection, path: &Path, key: &DatabaseKey) -> Result<Store> {
         apply_key(&conn, key)?;
-        let cipher: Option<String> =
-            conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).optional()?;
+        let cipher: Option<String> = conn
+            .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+            .optional()?;
         if cipher.as_deref().unwrap_or("").is_empty() {
             return Err(StoreError::SqlCipherMissing);
         }
-        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        }) {
             Ok(_) => {}
             Err(e) if is_not_a_db(&e) => return Err(StoreError::NotADatabase(path.to_path_buf())),
             Err(e) => return Err(e.into()),
@@ -171,12 +198,17 @@ impl Store {
              PRAGMA foreign_keys = ON;
              PRAGMA secure_delete = ON;",
         )?;
-        Ok(Store { conn, path: path.to_path_buf() })
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     /// Schema version (`PRAGMA user_version`).
     pub fn schema_version(&self) -> Result<u32> {
-        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
     }
 
     /// Runs `PRAGMA integrity_check` and `PRAGMA cipher_integrity_check`; returns the problems
@@ -214,7 +246,11 @@ impl Store {
             )?;
             for c in clients {
                 let json = encode("clients", &c.client_id, c)?;
-                stmt.execute(params![c.client_id, c.risk_level.map(|l| l.to_string()), json])?;
+                stmt.execute(params![
+                    c.client_id,
+                    c.risk_level.map(|l| l.to_string()),
+                    json
+                ])?;
             }
         }
         tx.commit()?;
@@ -223,16 +259,26 @@ impl Store {
 
     /// All clients, ordered by client id.
     pub fn list_clients(&self) -> Result<Vec<ClientProfile>> {
-        self.load_all("clients", "SELECT client_id, data FROM clients ORDER BY client_id")
+        self.load_all(
+            "clients",
+            "SELECT client_id, data FROM clients ORDER BY client_id",
+        )
     }
 
     /// One client.
     pub fn get_client(&self, client_id: &str) -> Result<ClientProfile> {
         let data: Option<String> = self
             .conn
-            .query_row("SELECT data FROM clients WHERE client_id = ?1", [client_id], |r| r.get(0))
+            .query_row(
+                "SELECT data FROM clients WHERE client_id = ?1",
+                [client_id],
+                |r| r.get(0),
+            )
             .optional()?;
-        let data = data.ok_or_else(|| StoreError::Missing { kind: "client", id: client_id.to_string() })?;
+        let data = data.ok_or_else(|| StoreError::Missing {
+            kind: "client",
+            id: client_id.to_string(),
+        })?;
         decode("clients", client_id, &data)
     }
 
@@ -247,13 +293,22 @@ impl Store {
             clients.sort_unstable();
             clients.dedup();
             for c in &clients {
-                let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM clients WHERE client_id = ?1)", [c], |r| r.get(0))?;
+                let exists: bool = tx.query_row(
+                    "SELECT EXISTS(SELECT 1 FROM clients WHERE client_id = ?1)",
+                    [c],
+                    |r| r.get(0),
+                )?;
                 if !exists {
-                    return Err(StoreError::Missing { kind: "client", id: c.to_string() });
+                    return Err(StoreError::Missing {
+                        kind: "client",
+                        id: c.to_string(),
+                    });
                 }
                 tx.execute("DELETE FROM holdings WHERE client_id = ?1", [c])?;
             }
-            let mut stmt = tx.prepare("INSERT INTO holdings (client_id, product_code, data) VALUES (?1, ?2, ?3)")?;
+            let mut stmt = tx.prepare(
+                "INSERT INTO holdings (client_id, product_code, data) VALUES (?1, ?2, ?3)",
+            )?;
             for h in holdings {
                 let json = encode("holdings", &h.client_id, h)?;
                 stmt.execute(params![h.client_id, h.product_code, json])?;
@@ -265,8 +320,12 @@ impl Store {
 
     /// Holdings of one client.
     pub fn holdings_for(&self, client_id: &str) -> Result<Vec<Holding>> {
-        let mut stmt = self.conn.prepare("SELECT client_id, data FROM holdings WHERE client_id = ?1 ORDER BY id")?;
-        let rows = stmt.query_map([client_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT client_id, data FROM holdings WHERE client_id = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([client_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         rows.map(|row| {
             let (id, data) = row?;
             decode("holdings", &id, &data)
@@ -295,7 +354,10 @@ impl Store {
 
     /// The whole shelf, ordered by product code.
     pub fn list_products(&self) -> Result<Vec<Product>> {
-        self.load_all("products", "SELECT product_code, data FROM products ORDER BY product_code")
+        self.load_all(
+            "products",
+            "SELECT product_code, data FROM products ORDER BY product_code",
+        )
     }
 
     /// Inserts or replaces product documents (by document id) in one transaction. Every
@@ -314,7 +376,10 @@ impl Store {
                     |r| r.get(0),
                 )?;
                 if !exists {
-                    return Err(StoreError::Missing { kind: "product", id: d.product_code.clone() });
+                    return Err(StoreError::Missing {
+                        kind: "product",
+                        id: d.product_code.clone(),
+                    });
                 }
                 let json = encode("documents", &d.document_id, d)?;
                 stmt.execute(params![d.document_id, d.product_code, json])?;
@@ -326,7 +391,10 @@ impl Store {
 
     /// All product documents.
     pub fn list_documents(&self) -> Result<Vec<ProductDocument>> {
-        self.load_all("documents", "SELECT document_id, data FROM documents ORDER BY document_id")
+        self.load_all(
+            "documents",
+            "SELECT document_id, data FROM documents ORDER BY document_id",
+        )
     }
 
     // ---- drafts --------------------------------------------------------------------------
@@ -336,27 +404,46 @@ impl Store {
         let json = encode("drafts", &draft.draft_id, draft)?;
         self.conn.execute(
             "INSERT INTO drafts (draft_id, client_id, created_at, data) VALUES (?1, ?2, ?3, ?4)",
-            params![draft.draft_id, draft.client_id, draft.provenance.created_at, json],
+            params![
+                draft.draft_id,
+                draft.client_id,
+                draft.provenance.created_at,
+                json
+            ],
         )?;
         Ok(())
     }
 
     /// All drafts, newest first.
     pub fn list_drafts(&self) -> Result<Vec<DraftReport>> {
-        self.load_all("drafts", "SELECT draft_id, data FROM drafts ORDER BY created_at DESC, draft_id")
+        self.load_all(
+            "drafts",
+            "SELECT draft_id, data FROM drafts ORDER BY created_at DESC, draft_id",
+        )
     }
 
     /// One draft.
     pub fn get_draft(&self, draft_id: &str) -> Result<DraftReport> {
         let data: Option<String> = self
             .conn
-            .query_row("SELECT data FROM drafts WHERE draft_id = ?1", [draft_id], |r| r.get(0))
+            .query_row(
+                "SELECT data FROM drafts WHERE draft_id = ?1",
+                [draft_id],
+                |r| r.get(0),
+            )
             .optional()?;
-        let data = data.ok_or_else(|| StoreError::Missing { kind: "draft", id: draft_id.to_string() })?;
+        let data = data.ok_or_else(|| StoreError::Missing {
+            kind: "draft",
+            id: draft_id.to_string(),
+        })?;
         decode("drafts", draft_id, &data)
     }
 
-    fn load_all<T: serde::de::DeserializeOwned>(&self, table: &'static str, sql: &str) -> Result<Vec<T>> {
+    fn load_all<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &'static str,
+        sql: &str,
+    ) -> Result<Vec<T>> {
         let mut stmt = self.conn.prepare(sql)?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         rows.map(|row| {
@@ -369,19 +456,34 @@ impl Store {
     /// Counts of rows per table: (clients, holdings, products, documents, drafts).
     pub fn counts(&self) -> Result<[u64; 5]> {
         let mut out = [0u64; 5];
-        for (i, t) in ["clients", "holdings", "products", "documents", "drafts"].iter().enumerate() {
-            out[i] = self.conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0))? as u64;
+        for (i, t) in ["clients", "holdings", "products", "documents", "drafts"]
+            .iter()
+            .enumerate()
+        {
+            out[i] = self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
+                    r.get::<_, i64>(0)
+                })? as u64;
         }
         Ok(out)
     }
 }
 
 fn encode<T: serde::Serialize>(table: &'static str, id: &str, value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| StoreError::Decode { table, id: id.to_string(), reason: e.to_string() })
+    serde_json::to_string(value).map_err(|e| StoreError::Decode {
+        table,
+        id: id.to_string(),
+        reason: e.to_string(),
+    })
 }
 
 fn decode<T: serde::de::DeserializeOwned>(table: &'static str, id: &str, data: &str) -> Result<T> {
-    serde_json::from_str(data).map_err(|e| StoreError::Decode { table, id: id.to_string(), reason: e.to_string() })
+    serde_json::from_str(data).map_err(|e| StoreError::Decode {
+        table,
+        id: id.to_string(),
+        reason: e.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -395,7 +497,10 @@ pub(crate) fn create_at_version(path: &Path, key: &DatabaseKey, version: u32) ->
 #[cfg(test)]
 mod fixture_tests {
     use super::*;
-    use copilot_core::{CivilCapacity, Currency, InvestorClass, LiquidityNeed, Money, Objective, RiskLevel, Sensitive};
+    use copilot_core::{
+        CivilCapacity, Currency, InvestorClass, LiquidityNeed, Money, Objective, RiskLevel,
+        Sensitive,
+    };
 
     fn fixture_path() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1.db")
@@ -446,7 +551,9 @@ mod fixture_tests {
         {
             let conn = Connection::open(&copy).unwrap();
             apply_key(&conn, &fixture_key()).unwrap();
-            let v: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+            let v: u32 = conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
             assert_eq!(v, 1, "the fixture is a version-1 database");
         }
         let store = Store::open(&copy, &fixture_key()).unwrap();

@@ -1,6 +1,9 @@
 //! The real SQLCipher store: encryption, key errors, plaintext refusal, schema versions.
 
-use copilot_core::{CivilCapacity, ClientProfile, Currency, DatabaseKey, InvestorClass, LiquidityNeed, Money, Objective, RiskLevel, Sensitive};
+use copilot_core::{
+    CivilCapacity, ClientProfile, Currency, DatabaseKey, InvestorClass, LiquidityNeed, Money,
+    Objective, RiskLevel, Sensitive,
+};
 use copilot_store::{Store, StoreError, LATEST_VERSION};
 use rusqlite::Connection;
 
@@ -53,7 +56,14 @@ fn round_trip_and_file_holds_no_plaintext() {
     assert_eq!(s.schema_version().unwrap(), LATEST_VERSION);
     drop(s);
     let bytes = std::fs::read(&path).unwrap();
-    for needle in ["金丝雀张三丰", "11010519491231002X", "canary-note-7f3a", "13912345678", "7654321", "clients"] {
+    for needle in [
+        "金丝雀张三丰",
+        "11010519491231002X",
+        "canary-note-7f3a",
+        "13912345678",
+        "7654321",
+        "clients",
+    ] {
         assert!(
             !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
             "plaintext {needle:?} found in the database file"
@@ -66,10 +76,17 @@ fn round_trip_and_file_holds_no_plaintext() {
 fn plain_sqlite_cannot_read_the_vault() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.db");
-    Store::create(&path, &key(1)).unwrap().upsert_clients(&[client("C1", "x")]).unwrap();
+    Store::create(&path, &key(1))
+        .unwrap()
+        .upsert_clients(&[client("C1", "x")])
+        .unwrap();
     // No key: what a plain SQLite library would do.
     let conn = Connection::open(&path).unwrap();
-    let err = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).unwrap_err();
+    let err = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap_err();
     assert!(err.to_string().contains("not a database"), "{err}");
 }
 
@@ -78,7 +95,10 @@ fn wrong_key_is_not_a_database() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.db");
     Store::create(&path, &key(1)).unwrap();
-    assert!(matches!(Store::open(&path, &key(2)), Err(StoreError::NotADatabase(_))));
+    assert!(matches!(
+        Store::open(&path, &key(2)),
+        Err(StoreError::NotADatabase(_))
+    ));
 }
 
 #[test]
@@ -88,24 +108,43 @@ fn plaintext_database_in_the_vaults_place_is_refused() {
     {
         // SQLCipher without a key writes an ordinary SQLite file.
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch("CREATE TABLE clients (x); INSERT INTO clients VALUES ('planted');").unwrap();
+        conn.execute_batch("CREATE TABLE clients (x); INSERT INTO clients VALUES ('planted');")
+            .unwrap();
     }
-    assert!(matches!(Store::open(&path, &key(1)), Err(StoreError::PlaintextDatabase(_))));
+    assert!(matches!(
+        Store::open(&path, &key(1)),
+        Err(StoreError::PlaintextDatabase(_))
+    ));
 }
 
 #[test]
 fn truncated_and_garbage_files_are_not_a_database() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.db");
-    Store::create(&path, &key(1)).unwrap().upsert_clients(&[client("C1", "x")]).unwrap();
+    Store::create(&path, &key(1))
+        .unwrap()
+        .upsert_clients(&[client("C1", "x")])
+        .unwrap();
     let bytes = std::fs::read(&path).unwrap();
     std::fs::write(&path, &bytes[..100]).unwrap();
-    assert!(matches!(Store::open(&path, &key(1)), Err(StoreError::NotADatabase(_))));
+    assert!(matches!(
+        Store::open(&path, &key(1)),
+        Err(StoreError::NotADatabase(_))
+    ));
     std::fs::write(&path, b"").unwrap();
-    assert!(matches!(Store::open(&path, &key(1)), Err(StoreError::NotADatabase(_))));
+    assert!(matches!(
+        Store::open(&path, &key(1)),
+        Err(StoreError::NotADatabase(_))
+    ));
     std::fs::write(&path, vec![0xA5u8; 8192]).unwrap();
-    assert!(matches!(Store::open(&path, &key(1)), Err(StoreError::NotADatabase(_))));
-    assert!(matches!(Store::open(&dir.path().join("none.db"), &key(1)), Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        Store::open(&path, &key(1)),
+        Err(StoreError::NotADatabase(_))
+    ));
+    assert!(matches!(
+        Store::open(&dir.path().join("none.db"), &key(1)),
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 #[test]
@@ -115,10 +154,17 @@ fn newer_schema_is_refused() {
     Store::create(&path, &key(1)).unwrap();
     {
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA user_version = {};", "01".repeat(32), LATEST_VERSION + 1)).unwrap();
+        conn.execute_batch(&format!(
+            "PRAGMA key = \"x'{}'\"; PRAGMA user_version = {};",
+            "01".repeat(32),
+            LATEST_VERSION + 1
+        ))
+        .unwrap();
     }
     match Store::open(&path, &key(1)) {
-        Err(StoreError::NewerSchema { found, supported }) => assert_eq!((found, supported), (LATEST_VERSION + 1, LATEST_VERSION)),
+        Err(StoreError::NewerSchema { found, supported }) => {
+            assert_eq!((found, supported), (LATEST_VERSION + 1, LATEST_VERSION))
+        }
         other => panic!("expected NewerSchema, got {other:?}"),
     }
 }
@@ -138,7 +184,10 @@ fn holdings_for_unknown_client_roll_back_the_whole_batch() {
     };
     let err = s.replace_holdings(&[h("C1"), h("C9")]).unwrap_err();
     assert!(matches!(err, StoreError::Missing { kind: "client", .. }));
-    assert!(s.holdings_for("C1").unwrap().is_empty(), "nothing half-written");
+    assert!(
+        s.holdings_for("C1").unwrap().is_empty(),
+        "nothing half-written"
+    );
     assert_eq!(s.replace_holdings(&[h("C1"), h("C1")]).unwrap(), 2);
 }
 

@@ -86,7 +86,9 @@ pub enum VaultError {
     #[error("this vault is not linked to the OS keychain; unlock with the recovery passphrase")]
     NoKeychainSlot,
     /// The key in the keychain does not open the vault (the entry belongs to another vault or was altered).
-    #[error("the key in the OS keychain does not open this vault; unlock with the recovery passphrase")]
+    #[error(
+        "the key in the OS keychain does not open this vault; unlock with the recovery passphrase"
+    )]
     KeychainKeyRejected,
     /// Neither the keychain nor a passphrase could unlock, and no passphrase was given.
     #[error("{0}; no passphrase given (set COPILOT_PASSPHRASE or answer the prompt)")]
@@ -214,14 +216,27 @@ fn wrap(kek: &[u8; 32], key: &DatabaseKey, aad: &[u8]) -> WrappedKey {
     let cipher = XChaCha20Poly1305::new(kek.into());
     let nonce = random_bytes::<24>();
     let ciphertext = cipher
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: key.as_bytes(), aad })
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: key.as_bytes(),
+                aad,
+            },
+        )
         // Encryption with a valid 32-byte key and 24-byte nonce cannot fail.
         .unwrap_or_default();
-    WrappedKey { nonce: hex::encode(nonce), ciphertext: hex::encode(ciphertext) }
+    WrappedKey {
+        nonce: hex::encode(nonce),
+        ciphertext: hex::encode(ciphertext),
+    }
 }
 
 /// Unwraps; `None` when authentication fails (wrong key or altered data).
-fn unwrap_key(kek: &[u8; 32], wrapped: &WrappedKey, aad: &[u8]) -> std::result::Result<Option<DatabaseKey>, String> {
+fn unwrap_key(
+    kek: &[u8; 32],
+    wrapped: &WrappedKey,
+    aad: &[u8],
+) -> std::result::Result<Option<DatabaseKey>, String> {
     let nonce = hex::decode(&wrapped.nonce).map_err(|e| format!("nonce: {e}"))?;
     let ct = hex::decode(&wrapped.ciphertext).map_err(|e| format!("ciphertext: {e}"))?;
     if nonce.len() != 24 || ct.len() != 32 + 16 {
@@ -301,7 +316,11 @@ impl Vault {
     /// Errors: [`VaultError::AlreadyExists`], [`VaultError::WeakPassphrase`] (fewer than
     /// [`MIN_PASSPHRASE_CHARS`] characters), [`VaultError::KeychainUnavailable`] only with
     /// [`KeychainUse::Required`], I/O errors.
-    pub fn create(data_dir: &Path, passphrase: &Passphrase, keychain: KeychainUse) -> Result<(Vault, DatabaseKey, KeychainStatus)> {
+    pub fn create(
+        data_dir: &Path,
+        passphrase: &Passphrase,
+        keychain: KeychainUse,
+    ) -> Result<(Vault, DatabaseKey, KeychainStatus)> {
         let path = Self::file_path(data_dir);
         if path.exists() {
             return Err(VaultError::AlreadyExists(path));
@@ -309,7 +328,10 @@ impl Vault {
         if passphrase.char_count() < MIN_PASSPHRASE_CHARS {
             return Err(VaultError::WeakPassphrase);
         }
-        fs::create_dir_all(data_dir).map_err(|source| VaultError::Io { path: data_dir.to_path_buf(), source })?;
+        fs::create_dir_all(data_dir).map_err(|source| VaultError::Io {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
         let vault_id = uuid::Uuid::new_v4().to_string();
         let key = DatabaseKey::from_bytes(random_bytes::<32>());
 
@@ -320,7 +342,10 @@ impl Vault {
             t_cost: KDF_T_COST,
             p_cost: KDF_P_COST,
             salt: hex::encode(salt),
-            key: WrappedKey { nonce: String::new(), ciphertext: String::new() },
+            key: WrappedKey {
+                nonce: String::new(),
+                ciphertext: String::new(),
+            },
         };
         let kek = derive_kek(passphrase, &pslot)?;
         pslot.key = wrap(&kek, &key, &aad(&vault_id, "passphrase"));
@@ -329,8 +354,10 @@ impl Vault {
             KeychainUse::Disabled => (None, KeychainStatus::Disabled),
             _ => {
                 let kc_key = Zeroizing::new(random_bytes::<32>());
-                let stored = keychain_entry(&vault_id)
-                    .and_then(|e| e.set_password(&hex::encode(kc_key.as_ref())).map_err(keychain_error));
+                let stored = keychain_entry(&vault_id).and_then(|e| {
+                    e.set_password(&hex::encode(kc_key.as_ref()))
+                        .map_err(keychain_error)
+                });
                 match stored {
                     Ok(()) => (
                         Some(KeychainSlot {
@@ -362,7 +389,10 @@ impl Vault {
             path: self.path.clone(),
             reason: e.to_string(),
         })?;
-        write_atomically(&self.path, &json).map_err(|source| VaultError::Io { path: self.path.clone(), source })
+        write_atomically(&self.path, &json).map_err(|source| VaultError::Io {
+            path: self.path.clone(),
+            source,
+        })
     }
 
     /// Reads the vault descriptor of `data_dir`.
@@ -373,7 +403,9 @@ impl Vault {
         let path = Self::file_path(data_dir);
         let bytes = match fs::read(&path) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(VaultError::NotFound(path)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(VaultError::NotFound(path))
+            }
             Err(source) => return Err(VaultError::Io { path, source }),
         };
         if bytes.is_empty() {
@@ -382,18 +414,36 @@ impl Vault {
         let value: serde_json::Value = match serde_json::from_slice(&bytes) {
             Ok(v) => v,
             Err(e) if e.is_eof() => return Err(VaultError::Truncated(path)),
-            Err(e) => return Err(VaultError::Corrupt { path, reason: format!("not JSON: {e}") }),
+            Err(e) => {
+                return Err(VaultError::Corrupt {
+                    path,
+                    reason: format!("not JSON: {e}"),
+                })
+            }
         };
         if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT_NAME) {
-            return Err(VaultError::Corrupt { path, reason: "not a Wealth Copilot vault file".into() });
+            return Err(VaultError::Corrupt {
+                path,
+                reason: "not a Wealth Copilot vault file".into(),
+            });
         }
         let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
         if version > FORMAT_VERSION {
-            return Err(VaultError::NewerVersion { path, found: version, supported: FORMAT_VERSION });
+            return Err(VaultError::NewerVersion {
+                path,
+                found: version,
+                supported: FORMAT_VERSION,
+            });
         }
-        let file: VaultFile = serde_json::from_value(value).map_err(|e| VaultError::Corrupt { path: path.clone(), reason: e.to_string() })?;
+        let file: VaultFile = serde_json::from_value(value).map_err(|e| VaultError::Corrupt {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
         if file.passphrase.kdf != "argon2id" {
-            return Err(VaultError::Corrupt { path, reason: format!("unknown KDF {:?}", file.passphrase.kdf) });
+            return Err(VaultError::Corrupt {
+                path,
+                reason: format!("unknown KDF {:?}", file.passphrase.kdf),
+            });
         }
         Ok(Vault { path, file })
     }
@@ -409,7 +459,10 @@ impl Vault {
     }
 
     fn corrupt(&self, reason: String) -> VaultError {
-        VaultError::Corrupt { path: self.path.clone(), reason }
+        VaultError::Corrupt {
+            path: self.path.clone(),
+            reason,
+        }
     }
 
     /// Unlocks through the OS keychain.
@@ -417,9 +470,19 @@ impl Vault {
     /// Errors: [`VaultError::NoKeychainSlot`], [`VaultError::KeychainEntryMissing`],
     /// [`VaultError::KeychainUnavailable`], [`VaultError::KeychainKeyRejected`].
     pub fn unlock_with_keychain(&self) -> Result<DatabaseKey> {
-        let slot = self.file.keychain.as_ref().ok_or(VaultError::NoKeychainSlot)?;
-        let hex_key = Zeroizing::new(keychain_entry(&slot.account)?.get_password().map_err(keychain_error)?);
-        let raw = Zeroizing::new(hex::decode(hex_key.as_str()).map_err(|_| VaultError::KeychainKeyRejected)?);
+        let slot = self
+            .file
+            .keychain
+            .as_ref()
+            .ok_or(VaultError::NoKeychainSlot)?;
+        let hex_key = Zeroizing::new(
+            keychain_entry(&slot.account)?
+                .get_password()
+                .map_err(keychain_error)?,
+        );
+        let raw = Zeroizing::new(
+            hex::decode(hex_key.as_str()).map_err(|_| VaultError::KeychainKeyRejected)?,
+        );
         if raw.len() != 32 {
             return Err(VaultError::KeychainKeyRejected);
         }
@@ -435,9 +498,13 @@ impl Vault {
     /// Errors: [`VaultError::WrongPassphrase`], [`VaultError::Corrupt`], [`VaultError::Kdf`].
     pub fn unlock_with_passphrase(&self, passphrase: &Passphrase) -> Result<DatabaseKey> {
         let kek = derive_kek(passphrase, &self.file.passphrase)?;
-        unwrap_key(&kek, &self.file.passphrase.key, &aad(&self.file.vault_id, "passphrase"))
-            .map_err(|r| self.corrupt(r))?
-            .ok_or(VaultError::WrongPassphrase)
+        unwrap_key(
+            &kek,
+            &self.file.passphrase.key,
+            &aad(&self.file.vault_id, "passphrase"),
+        )
+        .map_err(|r| self.corrupt(r))?
+        .ok_or(VaultError::WrongPassphrase)
     }
 
     /// Unlocks: the keychain first, then the passphrase if one is given.
@@ -458,7 +525,9 @@ impl Vault {
     /// Removes this vault's keychain entry (used when a vault is deleted, and by tests).
     pub fn forget_keychain_entry(&self) -> Result<()> {
         if let Some(slot) = &self.file.keychain {
-            keychain_entry(&slot.account)?.delete_credential().map_err(keychain_error)?;
+            keychain_entry(&slot.account)?
+                .delete_credential()
+                .map_err(keychain_error)?;
         }
         Ok(())
     }
@@ -474,7 +543,9 @@ mod tests {
     /// Unit tests of the error paths use keyring's mock store; the real Secret Service is exercised
     /// by `tests/secret_service.rs`.
     fn use_mock_keychain() {
-        MOCK.call_once(|| keyring::set_default_credential_builder(keyring::mock::default_credential_builder()));
+        MOCK.call_once(|| {
+            keyring::set_default_credential_builder(keyring::mock::default_credential_builder())
+        });
     }
 
     fn pass() -> Passphrase {
@@ -488,11 +559,23 @@ mod tests {
         assert_eq!(status, KeychainStatus::Disabled);
         let v = Vault::open(dir.path()).unwrap();
         assert_eq!(v.unlock_with_passphrase(&pass()).unwrap(), key);
-        assert!(matches!(v.unlock_with_passphrase(&Passphrase::new("wrong passphrase!")), Err(VaultError::WrongPassphrase)));
-        assert!(matches!(v.unlock_with_keychain(), Err(VaultError::NoKeychainSlot)));
-        assert!(matches!(v.unlock(None), Err(VaultError::PassphraseRequired(_))));
+        assert!(matches!(
+            v.unlock_with_passphrase(&Passphrase::new("wrong passphrase!")),
+            Err(VaultError::WrongPassphrase)
+        ));
+        assert!(matches!(
+            v.unlock_with_keychain(),
+            Err(VaultError::NoKeychainSlot)
+        ));
+        assert!(matches!(
+            v.unlock(None),
+            Err(VaultError::PassphraseRequired(_))
+        ));
         let json = fs::read_to_string(Vault::file_path(dir.path())).unwrap();
-        assert!(!json.contains(&hex::encode(key.as_bytes())), "the key is never written unwrapped");
+        assert!(
+            !json.contains(&hex::encode(key.as_bytes())),
+            "the key is never written unwrapped"
+        );
     }
 
     #[test]
@@ -503,7 +586,10 @@ mod tests {
             Err(VaultError::WeakPassphrase)
         ));
         Vault::create(dir.path(), &pass(), KeychainUse::Disabled).unwrap();
-        assert!(matches!(Vault::create(dir.path(), &pass(), KeychainUse::Disabled), Err(VaultError::AlreadyExists(_))));
+        assert!(matches!(
+            Vault::create(dir.path(), &pass(), KeychainUse::Disabled),
+            Err(VaultError::AlreadyExists(_))
+        ));
     }
 
     #[test]
@@ -512,10 +598,14 @@ mod tests {
         // Entry for the same account has no credential: exactly the "entry missing" case.
         use_mock_keychain();
         let dir = tempfile::tempdir().unwrap();
-        let (vault, _key, status) = Vault::create(dir.path(), &pass(), KeychainUse::IfAvailable).unwrap();
+        let (vault, _key, status) =
+            Vault::create(dir.path(), &pass(), KeychainUse::IfAvailable).unwrap();
         assert_eq!(status, KeychainStatus::Stored);
         assert!(vault.has_keychain_slot());
-        assert!(matches!(vault.unlock_with_keychain(), Err(VaultError::KeychainEntryMissing)));
+        assert!(matches!(
+            vault.unlock_with_keychain(),
+            Err(VaultError::KeychainEntryMissing)
+        ));
         let (k, how) = vault.unlock(Some(&pass())).unwrap();
         assert_eq!(how, UnlockMethod::Passphrase);
         assert_eq!(k, vault.unlock_with_passphrase(&pass()).unwrap());
@@ -524,30 +614,52 @@ mod tests {
     #[test]
     fn file_errors_are_distinct() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(matches!(Vault::open(dir.path()), Err(VaultError::NotFound(_))));
+        assert!(matches!(
+            Vault::open(dir.path()),
+            Err(VaultError::NotFound(_))
+        ));
         Vault::create(dir.path(), &pass(), KeychainUse::Disabled).unwrap();
         let path = Vault::file_path(dir.path());
         let full = fs::read(&path).unwrap();
 
         fs::write(&path, &full[..full.len() / 2]).unwrap();
-        assert!(matches!(Vault::open(dir.path()), Err(VaultError::Truncated(_))));
+        assert!(matches!(
+            Vault::open(dir.path()),
+            Err(VaultError::Truncated(_))
+        ));
 
         fs::write(&path, b"SQLite format 3\0garbage").unwrap();
-        assert!(matches!(Vault::open(dir.path()), Err(VaultError::Corrupt { .. })));
+        assert!(matches!(
+            Vault::open(dir.path()),
+            Err(VaultError::Corrupt { .. })
+        ));
 
         let mut v: serde_json::Value = serde_json::from_slice(&full).unwrap();
         v["version"] = serde_json::json!(FORMAT_VERSION + 1);
         fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
-        assert!(matches!(Vault::open(dir.path()), Err(VaultError::NewerVersion { found: 2, .. })));
+        assert!(matches!(
+            Vault::open(dir.path()),
+            Err(VaultError::NewerVersion { found: 2, .. })
+        ));
 
         // An altered wrapped key fails authentication instead of yielding a wrong key.
         let mut v: serde_json::Value = serde_json::from_slice(&full).unwrap();
-        let ct = v["passphrase"]["key"]["ciphertext"].as_str().unwrap().to_string();
-        let flipped = format!("{}{}", if ct.starts_with('0') { "1" } else { "0" }, &ct[1..]);
+        let ct = v["passphrase"]["key"]["ciphertext"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let flipped = format!(
+            "{}{}",
+            if ct.starts_with('0') { "1" } else { "0" },
+            &ct[1..]
+        );
         v["passphrase"]["key"]["ciphertext"] = serde_json::json!(flipped);
         fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
         let vault = Vault::open(dir.path()).unwrap();
-        assert!(matches!(vault.unlock_with_passphrase(&pass()), Err(VaultError::WrongPassphrase)));
+        assert!(matches!(
+            vault.unlock_with_passphrase(&pass()),
+            Err(VaultError::WrongPassphrase)
+        ));
     }
 
     #[test]

@@ -16,7 +16,8 @@ fn vault_unlocks_through_the_real_secret_service_and_reports_a_missing_entry() {
     require_secret_service();
     let dir = tempfile::tempdir().unwrap();
     let pass = Passphrase::new("real keychain test passphrase");
-    let (vault, key, status) = Vault::create(dir.path(), &pass, KeychainUse::Required).expect("Secret Service reachable");
+    let (vault, key, status) =
+        Vault::create(dir.path(), &pass, KeychainUse::Required).expect("Secret Service reachable");
     assert_eq!(status, KeychainStatus::Stored);
 
     // A fresh open (as on the next app start) unlocks silently through the keychain.
@@ -27,9 +28,14 @@ fn vault_unlocks_through_the_real_secret_service_and_reports_a_missing_entry() {
 
     // The entry removed from the keychain: its own error, and the passphrase still works.
     vault.forget_keychain_entry().unwrap();
-    assert!(matches!(reopened.unlock_with_keychain(), Err(VaultError::KeychainEntryMissing)));
+    assert!(matches!(
+        reopened.unlock_with_keychain(),
+        Err(VaultError::KeychainEntryMissing)
+    ));
     match reopened.unlock(None) {
-        Err(VaultError::PassphraseRequired(inner)) => assert!(matches!(*inner, VaultError::KeychainEntryMissing)),
+        Err(VaultError::PassphraseRequired(inner)) => {
+            assert!(matches!(*inner, VaultError::KeychainEntryMissing))
+        }
         other => panic!("expected PassphraseRequired(KeychainEntryMissing), got {other:?}"),
     }
     let (k, how) = reopened.unlock(Some(&pass)).unwrap();
@@ -46,10 +52,15 @@ fn a_keychain_entry_of_another_vault_is_rejected() {
     let (vb, _, _) = Vault::create(b.path(), &pass, KeychainUse::Required).unwrap();
     // Point vault B's descriptor at vault A's keychain account: the AEAD rejects the key.
     let path_b = Vault::file_path(b.path());
-    let text = std::fs::read_to_string(&path_b).unwrap().replace(vb.vault_id(), va.vault_id());
+    let text = std::fs::read_to_string(&path_b)
+        .unwrap()
+        .replace(vb.vault_id(), va.vault_id());
     std::fs::write(&path_b, text).unwrap();
     let swapped = Vault::open(b.path()).unwrap();
-    assert!(matches!(swapped.unlock_with_keychain(), Err(VaultError::KeychainKeyRejected)));
+    assert!(matches!(
+        swapped.unlock_with_keychain(),
+        Err(VaultError::KeychainKeyRejected)
+    ));
     va.forget_keychain_entry().unwrap();
     vb.forget_keychain_entry().unwrap();
 }

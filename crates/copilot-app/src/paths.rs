@@ -1,0 +1,62 @@
+//! Where things live: the data directory, the models directory, the assets directory.
+
+use std::path::{Path, PathBuf};
+
+/// The default data directory: `$COPILOT_DATA_DIR`, else the platform data directory
+/// (`$XDG_DATA_HOME/wealth-copilot` or `~/.local/share/wealth-copilot` on Linux,
+/// `%APPDATA%\wealth-copilot` on Windows, `~/Library/Application Support/wealth-copilot` on macOS).
+pub fn default_data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("COPILOT_DATA_DIR") {
+        return PathBuf::from(d);
+    }
+    let base = if cfg!(target_os = "windows") {
+        std::env::var_os("APPDATA").map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join("Library/Application Support"))
+    } else {
+        std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+    };
+    base.unwrap_or_else(|| PathBuf::from("."))
+        .join("wealth-copilot")
+}
+
+/// Finds a directory named `name` that contains `marker`: `$env_var` first, then `name` in the
+/// current directory and its ancestors, then beside the executable and its ancestors, then the
+/// source tree this binary was built from (development builds).
+fn find_dir(env_var: &str, name: &str, marker: &str) -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os(env_var) {
+        return Some(PathBuf::from(d));
+    }
+    let mut starts: Vec<PathBuf> = Vec::new();
+    if let Ok(cwd) = std::env::current_dir() {
+        starts.push(cwd);
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(parent) = exe.parent() {
+            starts.push(parent.to_path_buf());
+        }
+    }
+    starts.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
+    for start in starts {
+        for dir in start.ancestors() {
+            let candidate = dir.join(name);
+            if candidate.join(marker).exists() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// The models directory (holds `manifest.json`): `$COPILOT_MODEL_DIR` or a `models/` directory
+/// found as described in [`find_dir`].
+pub fn models_dir() -> Option<PathBuf> {
+    find_dir("COPILOT_MODEL_DIR", "models", "manifest.json")
+}
+
+/// The assets directory (holds `sample/`): `$COPILOT_ASSETS_DIR` or an `assets/` directory.
+pub fn assets_dir() -> Option<PathBuf> {
+    find_dir("COPILOT_ASSETS_DIR", "assets", "sample/clients.csv")
+}

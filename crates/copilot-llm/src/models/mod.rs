@@ -1,0 +1,3 @@
+//! Model implementations run by [`LocalModel`](crate::LocalModel).
+
+pub(crate) mod llama;
