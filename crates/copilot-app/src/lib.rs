@@ -10,3 +10,13 @@ pub mod workspace;
 pub use error::{AppError, Result};
 pub use models::{ModelEntry, ModelManifest};
 pub use workspace::{ClientFilter, ImportKind, ImportSummary, Workspace};
+
+/// Re-exports the front ends need, so that they depend on this crate only (the dependency rule in
+/// ARCHITECTURE.md: front ends → app → adapters → core → protocol).
+pub mod reexports {
+    pub use copilot_llm::CancelFlag;
+    pub use copilot_vault::{
+        KeychainStatus, KeychainUse, Passphrase, UnlockMethod, Vault, VaultError,
+        MIN_PASSPHRASE_CHARS,
+    };
+}

@@ -5,10 +5,12 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use copilot_app::draft::{DraftInput, DraftProgress};
 use copilot_app::models::{ensure_model, load_model};
+use copilot_app::reexports::{
+    CancelFlag, KeychainStatus, KeychainUse, Passphrase, UnlockMethod, Vault, VaultError,
+    MIN_PASSPHRASE_CHARS,
+};
 use copilot_app::{paths, AppError, ClientFilter, ImportKind, ModelManifest, Workspace};
 use copilot_core::{Currency, Lang, Money, RiskLevel};
-use copilot_llm::CancelFlag;
-use copilot_vault::{KeychainStatus, KeychainUse, Passphrase, UnlockMethod, VaultError};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -424,7 +426,7 @@ fn new_passphrase() -> Result<Passphrase> {
     }
     let a = rpassword::prompt_password(format!(
         "New recovery passphrase (at least {} characters): ",
-        copilot_vault::MIN_PASSPHRASE_CHARS
+        MIN_PASSPHRASE_CHARS
     ))?;
     let b = rpassword::prompt_password("Repeat it: ")?;
     if a != b {
@@ -565,7 +567,7 @@ fn demo(data_dir: PathBuf, args: DemoArgs) -> Result<()> {
     let entry = manifest.entry(args.model.model.as_deref())?;
     ensure_model(&manifest, entry, &mut |m| eprintln!("{m}"))?;
     let pass = Passphrase::new(DEMO_PASSPHRASE);
-    let mut ws = if copilot_vault::Vault::exists(&data_dir) {
+    let mut ws = if Vault::exists(&data_dir) {
         let (ws, how) = Workspace::unlock(&data_dir, Some(&pass))?;
         eprintln!(
             "opened the existing demo vault ({})",

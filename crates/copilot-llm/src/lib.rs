@@ -6,6 +6,7 @@ mod error;
 pub mod gguf;
 mod model;
 mod models;
+mod quant;
 pub mod numerals;
 pub mod sampler;
 pub mod tokenizer;

@@ -195,6 +195,7 @@ struct GreedyCase {
     prompt_ids: Vec<u32>,
     n_predict: usize,
     ids: Vec<u32>,
+    top2_margins: Vec<f64>,
 }
 
 fn reference() -> Reference {
@@ -236,14 +237,63 @@ fn tokenizer_matches_llama_cpp() {
     assert!(!reference.tokenize.is_empty());
 }
 
+/// Logit gap under which choosing a different token than llama.cpp counts as a
+/// near-tie rather than a bug.
+///
+/// Two correct runtimes do not produce identical logits: 8-bit activation
+/// quantization turns last-bit differences (summation order, `expf`
+/// approximations, FMA contraction) into logit differences of 0.1–0.3 on
+/// average and up to 1.0 on this model. llama.cpp itself, run on the same
+/// file with an F32 instead of its default F16 KV cache, shifts logits by that
+/// much and flips the reference's greedy choice at steps whose top-2 gap is
+/// about 0.2. The reference lists that gap per step (`top2_margins`).
+const NEAR_TIE_LOGITS: f64 = 0.5;
+
+fn argmax(logits: &[f32]) -> u32 {
+    let mut best = 0;
+    for (i, v) in logits.iter().enumerate() {
+        if *v > logits[best] {
+            best = i;
+        }
+    }
+    best as u32
+}
+
 #[test]
 fn greedy_tokens_match_llama_cpp() {
     let reference = reference();
     let mut model = model();
     assert!(!reference.greedy.is_empty());
+    let mut exact_steps = 0;
+    let mut total_steps = 0;
     for (index, case) in reference.greedy.iter().enumerate() {
         let prompt_ids = model.tokenizer().encode_prompt(&case.prompt).unwrap();
         assert_eq!(prompt_ids, case.prompt_ids, "prompt #{index} tokenizes differently");
+        assert_eq!(case.ids.len(), case.n_predict);
+        assert_eq!(case.top2_margins.len(), case.ids.len());
+
+        // Teacher-forced: feed llama.cpp's own tokens; at every step our
+        // arg-max must be llama.cpp's choice unless that choice was a near-tie.
+        let mut logits = model.forward(&prompt_ids, 0).unwrap();
+        for (step, (&expected, &margin)) in case.ids.iter().zip(&case.top2_margins).enumerate() {
+            let ours = argmax(&logits);
+            total_steps += 1;
+            if ours == expected {
+                exact_steps += 1;
+            } else {
+                assert!(
+                    margin < NEAR_TIE_LOGITS,
+                    "prompt #{index} step {step}: we chose {ours}, llama.cpp {} chose {expected} with a clear margin of {margin}",
+                    reference.llama_cpp_version
+                );
+            }
+            logits = model
+                .forward(&[expected], prompt_ids.len() + step)
+                .unwrap();
+        }
+
+        // Free-running: our own greedy generation equals llama.cpp's up to
+        // the first near-tie where the two may part.
         let generation = model
             .generate(
                 &case.prompt,
@@ -252,19 +302,24 @@ fn greedy_tokens_match_llama_cpp() {
                 &mut |_| {},
             )
             .unwrap();
-        // The reference does not stop at end-of-turn; we do, so compare up to
-        // and including the end-of-turn token.
         let mut ours = generation.tokens.clone();
         if let StopReason::EndOfTurn { token_id } = generation.stop_reason {
+            // The reference does not stop at end-of-turn; compare including it.
             ours.push(token_id);
         }
-        let expected = &case.ids[..ours.len().min(case.ids.len())];
-        assert_eq!(
-            ours, expected,
-            "prompt #{index}: greedy tokens differ from llama.cpp {}",
-            reference.llama_cpp_version
-        );
+        if let Some(step) = ours.iter().zip(&case.ids).position(|(a, b)| a != b) {
+            assert!(
+                case.top2_margins[step] < NEAR_TIE_LOGITS,
+                "prompt #{index}: generation departs from llama.cpp at step {step}, where llama.cpp's margin was {}",
+                case.top2_margins[step]
+            );
+        }
     }
+    // Near-ties are rare: nearly every step is the same token.
+    assert!(
+        exact_steps * 100 >= total_steps * 95,
+        "only {exact_steps} of {total_steps} teacher-forced steps equal llama.cpp's"
+    );
 }
 
 fn chat_prompt(model: &LocalModel, question: &str) -> String {

@@ -20,10 +20,12 @@
 
 use std::collections::HashMap;
 
-use candle_core::quantized::{gguf_file, QMatMul, QTensor};
+use candle_core::quantized::{gguf_file, QTensor};
 use candle_core::{DType, Device, IndexOp, Module, Result, Tensor};
 use candle_nn::Embedding;
 use candle_transformers::quantized_nn::RmsNorm;
+
+use crate::quant::QLinear as QMatMul;
 
 /// Rounds every element to the nearest F16 value (ties to even, as the F16C
 /// instructions llama.cpp uses), keeping the F32 type.

@@ -1,0 +1,207 @@
+//! The main job end to end against the real parts: SQLCipher, tantivy, the real SmolLM2 model.
+//! The model must have been fetched (`copilot models fetch`; scripts/test.sh does it).
+
+use copilot_app::draft::{DraftInput, DraftProgress};
+use copilot_app::models::load_model;
+use copilot_app::reexports::{CancelFlag, KeychainUse, Passphrase};
+use copilot_app::{AppError, ModelManifest, Workspace};
+use copilot_core::{Currency, Lang, Money, Rating, RiskLevel};
+use copilot_protocol::rules;
+use std::path::{Path, PathBuf};
+
+const PASS: &str = "integration test passphrase";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn setup() -> (tempfile::TempDir, Workspace) {
+    // Rules are evaluated as of the sample data's reference day.
+    std::env::set_var("COPILOT_TODAY", "2026-11-29");
+    let dir = tempfile::tempdir().unwrap();
+    let (mut ws, _) =
+        Workspace::init(dir.path(), &Passphrase::new(PASS), KeychainUse::Disabled).unwrap();
+    ws.import_sample(&repo().join("assets")).unwrap();
+    (dir, ws)
+}
+
+fn model() -> (copilot_llm::LocalModel, copilot_app::ModelEntry) {
+    let manifest = ModelManifest::load(&repo().join("models")).unwrap();
+    let entry = manifest.entry(None).unwrap().clone();
+    let model = load_model(&manifest, &entry, None)
+        .unwrap_or_else(|e| panic!("{e} — run `copilot models fetch` (scripts/test.sh does)"));
+    (model, entry)
+}
+
+fn input(client: &str, amount: Option<i64>, lang: Lang) -> DraftInput {
+    DraftInput {
+        client_id: client.into(),
+        amount: amount.map(|a| Money::new(rust_decimal::Decimal::new(a, 0), Currency::CNY)),
+        goal: Some("steady income for school fees".into()),
+        lang,
+    }
+}
+
+#[test]
+fn draft_for_a_c2_client_with_the_real_model() {
+    let (_dir, mut ws) = setup();
+    let (mut model, entry) = model();
+    let mut tokens = Vec::new();
+    let (report, timings) = ws
+        .draft(
+            &input("C0002", Some(200_000), Lang::En),
+            &mut model,
+            &entry,
+            &CancelFlag::new(),
+            &mut |p| {
+                if let DraftProgress::Token(t) = p {
+                    tokens.push(t)
+                }
+            },
+        )
+        .unwrap();
+
+    // The gate: every eligible product within C2; every excluded one carries a rule.
+    assert!(report.has_recommendation);
+    assert!(
+        report.eligible.iter().all(|e| e.rating <= Rating::R2),
+        "{:?}",
+        report.eligible
+    );
+    assert!(report.excluded.iter().any(|e| e.rule_id == rules::S4));
+    assert_eq!(report.eligible.len() + report.excluded.len(), 30);
+
+    // The model streamed what it wrote, and wrote no figures (numeral tokens are banned).
+    assert!(!tokens.is_empty() && timings.generated_tokens > 0);
+    assert_eq!(tokens.concat(), report.rationale_model);
+    assert!(
+        !report.rationale_model.chars().any(char::is_numeric),
+        "{}",
+        report.rationale_model
+    );
+
+    // The verifier's output is what the memo carries; flagged claims are gone from it.
+    assert!(report.text.contains(report.rationale.trim()));
+    for f in &report.flagged {
+        assert!(
+            !report.rationale.contains(&f.text),
+            "flagged {:?} still in the rationale",
+            f.text
+        );
+    }
+    // Deterministic sections and disclosures.
+    assert!(report.text.contains("[AI-assisted draft]"));
+    assert!(report
+        .text
+        .contains("Past performance is not indicative of future results."));
+    assert!(report.text.contains(&report.eligible[0].product_code));
+
+    // Citations point into the cited documents.
+    assert!(!report.citations.is_empty());
+    let docs = ws.list_drafts().unwrap();
+    assert_eq!(docs.len(), 1);
+
+    // Provenance (S25) and persistence.
+    let p = &report.provenance;
+    assert_eq!(p.model_sha256, entry.sha256);
+    assert_eq!(p.quantization, "Q4_1");
+    assert_eq!(p.prompt_version, copilot_core::prompt::PROMPT_VERSION);
+    assert_eq!(p.index_snapshot.len(), 64);
+    assert_eq!(ws.get_draft(&report.draft_id).unwrap(), report);
+}
+
+#[test]
+fn blocked_and_lowest_category_clients_never_reach_the_model() {
+    let (_dir, mut ws) = setup();
+    let (mut model, entry) = model();
+    // C0008: assessment expired (S3).
+    let mut tokens = 0;
+    let (r, t) = ws
+        .draft(
+            &input("C0008", None, Lang::Zh),
+            &mut model,
+            &entry,
+            &CancelFlag::new(),
+            &mut |p| {
+                if matches!(p, DraftProgress::Token(_)) {
+                    tokens += 1
+                }
+            },
+        )
+        .unwrap();
+    assert!(!r.has_recommendation);
+    assert_eq!(r.blocks[0].rule_id, rules::S3);
+    assert!(r.excluded.iter().all(|e| e.rule_id == rules::S3));
+    assert_eq!((tokens, t.generated_tokens), (0, 0));
+    assert!(r.text.contains("不作推荐"));
+
+    // C0007: lowest category: R1 only (S5).
+    let (r, _) = ws
+        .draft(
+            &input("C0007", None, Lang::Zh),
+            &mut model,
+            &entry,
+            &CancelFlag::new(),
+            &mut |_| {},
+        )
+        .unwrap();
+    assert!(r.eligible.iter().all(|e| e.rating == Rating::R1));
+    assert!(r.excluded.iter().any(|e| e.rule_id == rules::S5));
+    let client = ws.client("C0007").unwrap();
+    assert!(client.lowest_category && client.risk_level == Some(RiskLevel::C1));
+}
+
+#[test]
+fn cancelling_mid_generation_saves_nothing() {
+    let (_dir, mut ws) = setup();
+    let (mut model, entry) = model();
+    let cancel = CancelFlag::new();
+    let mut seen = 0;
+    let err = ws
+        .draft(
+            &input("C0002", Some(200_000), Lang::En),
+            &mut model,
+            &entry,
+            &cancel.clone(),
+            &mut |p| {
+                if matches!(p, DraftProgress::Token(_)) {
+                    seen += 1;
+                    if seen == 3 {
+                        cancel.cancel();
+                    }
+                }
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, AppError::Cancelled), "{err}");
+    assert!((3..=4).contains(&seen), "stopped after {seen} tokens");
+    assert!(ws.list_drafts().unwrap().is_empty());
+}
+
+#[test]
+fn a_second_process_on_the_same_data_directory_is_refused() {
+    let (dir, ws) = setup();
+    let err = Workspace::unlock(dir.path(), Some(&Passphrase::new(PASS))).unwrap_err();
+    assert!(matches!(err, AppError::Locked(_)), "{err}");
+    drop(ws);
+    Workspace::unlock(dir.path(), Some(&Passphrase::new(PASS))).unwrap();
+}
+
+#[test]
+fn an_import_with_errors_writes_nothing() {
+    let (dir, mut ws) = setup();
+    let before = ws.counts().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "client_id,name,risk_level,assessment_date,investable_assets\nN1,New Client,C3,2026-01-01,100000\nN2,Other,C9,2026-01-01,100000\n",
+    )
+    .unwrap();
+    let err = ws
+        .import(copilot_app::ImportKind::Clients, &[bad])
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, AppError::Import(_)), "{msg}");
+    assert_eq!(ws.counts().unwrap(), before, "nothing half-written");
+    assert!(ws.client("N1").is_err());
+}

