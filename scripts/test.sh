@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build -q -p copilot-cli
+# Both models the tests check against llama.cpp: the default SmolLM2 and Gemma 3.
 cargo run -q -p copilot-cli -- models fetch >/dev/null
+cargo run -q -p copilot-cli -- models fetch gemma-3-270m-q4_k_m >/dev/null
 if cargo nextest --version >/dev/null 2>&1; then
   scripts/with-keyring.sh cargo nextest run --workspace --no-fail-fast
   cargo test -q --workspace --doc

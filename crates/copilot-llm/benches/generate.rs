@@ -143,7 +143,11 @@ fn main() {
     let ids = prompt_ids(&model, args.prompt_tokens);
     let info = model.info().clone();
     println!("copilot-llm generate benchmark");
-    println!("machine:        {} ({} logical CPUs)", cpu_model(), num_cpus());
+    println!(
+        "machine:        {} ({} logical CPUs)",
+        cpu_model(),
+        num_cpus()
+    );
     println!("threads:        {}", info.threads);
     println!("model:          {}", args.model.display());
     println!("sha256:         {}", info.sha256);
@@ -174,11 +178,9 @@ fn main() {
         let prefill = started.elapsed();
 
         let started = Instant::now();
-        let mut position = ids.len();
-        for _ in 0..args.decode_tokens {
+        for position in ids.len()..ids.len() + args.decode_tokens {
             let next = argmax(&logits);
             logits = model.forward(&[next], position).expect("decode");
-            position += 1;
         }
         let decode = started.elapsed();
         let rate = |n: usize, d: Duration| n as f64 / d.as_secs_f64();

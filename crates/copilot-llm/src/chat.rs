@@ -123,10 +123,15 @@ impl ChatTemplate {
 }
 
 fn token_text_or_empty(tokenizer: &GgufTokenizer, id: Option<u32>) -> String {
-    id.and_then(|id| tokenizer.token_text(id)).unwrap_or_default()
+    id.and_then(|id| tokenizer.token_text(id))
+        .unwrap_or_default()
 }
 
-fn render_jinja(source: &str, messages: &[ChatMessage], tokenizer: &GgufTokenizer) -> Result<String> {
+fn render_jinja(
+    source: &str,
+    messages: &[ChatMessage],
+    tokenizer: &GgufTokenizer,
+) -> Result<String> {
     let mut env = Environment::new();
     let syntax = minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)

@@ -466,13 +466,15 @@ impl<R: Read + Seek> Parser<R> {
                         "general.alignment must be stored as UINT32 (GGUF specification)",
                     ));
                 }
-                (k, Value::Unsigned(v, _)) if k.ends_with(".context_length") => {
-                    if context_lengths.len() < 16 {
-                        context_lengths.push((k.to_string(), v));
-                    }
+                (k, Value::Unsigned(v, _))
+                    if k.ends_with(".context_length") && context_lengths.len() < 16 =>
+                {
+                    context_lengths.push((k.to_string(), v));
                 }
                 (
-                    "general.architecture" | "general.name" | "tokenizer.ggml.model"
+                    "general.architecture"
+                    | "general.name"
+                    | "tokenizer.ggml.model"
                     | "tokenizer.ggml.pre",
                     _,
                 ) => {
@@ -485,8 +487,8 @@ impl<R: Read + Seek> Parser<R> {
             }
         }
 
-        let architecture = architecture
-            .ok_or_else(|| self.malformed("metadata has no general.architecture"))?;
+        let architecture =
+            architecture.ok_or_else(|| self.malformed("metadata has no general.architecture"))?;
         let context_key = format!("{architecture}.context_length");
         let context_length = context_lengths
             .iter()
@@ -762,16 +764,25 @@ mod tests {
     fn bad_magic_is_malformed() {
         let mut bytes = valid().build();
         bytes[0] = b'X';
-        assert!(matches!(inspect(&bytes), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&bytes),
+            Err(LlmError::MalformedGguf { .. })
+        ));
     }
 
     #[test]
     fn unsupported_version_is_malformed() {
         let mut b = valid();
         b.version = 1;
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
         b.version = 4;
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
     }
 
     #[test]
@@ -793,24 +804,36 @@ mod tests {
             other => panic!("expected MalformedGguf, got {other:?}"),
         }
         b.tensor_count_override = Some(u64::MAX);
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
     }
 
     #[test]
     fn plausible_counts_beyond_the_file_are_truncated() {
         let mut b = valid();
         b.tensor_count_override = Some(10_000);
-        assert!(matches!(inspect(&b.build()), Err(LlmError::Truncated { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::Truncated { .. })
+        ));
         let mut b = valid();
         b.metadata_count_override = Some(1 << 19);
-        assert!(matches!(inspect(&b.build()), Err(LlmError::Truncated { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::Truncated { .. })
+        ));
     }
 
     #[test]
     fn absurd_metadata_count_is_malformed() {
         let mut b = valid();
         b.metadata_count_override = Some(1 << 40);
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
     }
 
     #[test]
@@ -820,7 +843,10 @@ mod tests {
         let b = GgufBuilder::new()
             .string("general.architecture", "llama")
             .raw("general.description", T_STRING, value);
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
         // An absurd key length, too.
         let mut bytes = b"GGUF".to_vec();
         bytes.extend_from_slice(&3u32.to_le_bytes());
@@ -828,7 +854,10 @@ mod tests {
         bytes.extend_from_slice(&1u64.to_le_bytes());
         bytes.extend_from_slice(&u64::MAX.to_le_bytes());
         bytes.extend_from_slice(&[0u8; 32]);
-        assert!(matches!(inspect(&bytes), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&bytes),
+            Err(LlmError::MalformedGguf { .. })
+        ));
     }
 
     #[test]
@@ -838,7 +867,10 @@ mod tests {
         let b = GgufBuilder::new()
             .string("general.architecture", "llama")
             .raw("general.description", T_STRING, value);
-        assert!(matches!(inspect(&b.build()), Err(LlmError::Truncated { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::Truncated { .. })
+        ));
     }
 
     #[test]
@@ -848,14 +880,20 @@ mod tests {
         let b = GgufBuilder::new()
             .string("general.architecture", "llama")
             .raw("tokenizer.ggml.scores", T_ARRAY, value);
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
         // Within the cap but beyond the file: truncated, and nothing allocated.
         let mut value = T_STRING.to_le_bytes().to_vec();
         value.extend_from_slice(&(1u64 << 29).to_le_bytes());
         let b = GgufBuilder::new()
             .string("general.architecture", "llama")
             .raw("tokenizer.ggml.tokens", T_ARRAY, value);
-        assert!(matches!(inspect(&b.build()), Err(LlmError::Truncated { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::Truncated { .. })
+        ));
     }
 
     #[test]
@@ -865,15 +903,24 @@ mod tests {
         let b = GgufBuilder::new()
             .string("general.architecture", "llama")
             .raw("x", T_ARRAY, value);
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
         let b = GgufBuilder::new()
             .string("general.architecture", "llama")
             .raw("x", 99, vec![0; 8]);
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
         let b = GgufBuilder::new()
             .string("general.architecture", "llama")
             .raw("x", T_BOOL, vec![7]);
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
     }
 
     #[test]
@@ -892,7 +939,10 @@ mod tests {
         let b = GgufBuilder::new()
             .string("general.architecture", "llama")
             .raw("general.alignment", T_U64, 32u64.to_le_bytes().to_vec());
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
     }
 
     #[test]
@@ -900,15 +950,24 @@ mod tests {
         // Data past the end of the file.
         let mut b = valid();
         b.data_bytes = 40;
-        assert!(matches!(inspect(&b.build()), Err(LlmError::Truncated { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::Truncated { .. })
+        ));
         // Misaligned offset.
         let mut b = valid().tensor("c.weight", &[8], 0, 70);
         b.data_bytes = 128;
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
         // Overlap.
         let mut b = valid().tensor("c.weight", &[16], 0, 32);
         b.data_bytes = 128;
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
         // Unknown ggml type, too many dims, element count overflow, bad block multiple.
         for (dims, ty) in [
             (vec![8u64], 77u32),
@@ -927,13 +986,19 @@ mod tests {
         // Duplicate names.
         let mut b = valid().tensor("a.weight", &[8], 0, 64);
         b.data_bytes = 128;
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
     }
 
     #[test]
     fn missing_architecture_is_malformed() {
         let b = GgufBuilder::new().string("general.name", "x");
-        assert!(matches!(inspect(&b.build()), Err(LlmError::MalformedGguf { .. })));
+        assert!(matches!(
+            inspect(&b.build()),
+            Err(LlmError::MalformedGguf { .. })
+        ));
     }
 
     #[test]

@@ -6,8 +6,8 @@ mod error;
 pub mod gguf;
 mod model;
 mod models;
-mod quant;
 pub mod numerals;
+mod quant;
 pub mod sampler;
 pub mod tokenizer;
 

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::chat::{ChatMessage, ChatTemplate};
 use crate::error::{LlmError, Result};
 use crate::gguf::{inspect_reader, GgufSummary};
+use crate::models::gemma3::Gemma3;
 use crate::models::llama::Llama;
 use crate::numerals::NumeralBan;
 use crate::sampler::{sampling_for, Sampler};
@@ -59,7 +60,11 @@ pub struct LoadOptions {
     /// candle's thread pools are process-wide and created once, so the count
     /// chosen by the first load in a process holds for every later load; a
     /// later load asking for a different count logs a warning and reports
-    /// the count in force in [`ModelInfo::threads`].
+    /// the count in force in [`ModelInfo::threads`]. candle reads the count
+    /// from `RAYON_NUM_THREADS`/`CANDLE_NUM_THREADS` only, so the first load
+    /// sets those variables (which also sizes rayon's global pool if nothing
+    /// built it yet): make the first load before other threads read the
+    /// environment, or set the variables yourself.
     pub threads: Option<usize>,
 }
 
@@ -223,6 +228,7 @@ pub const MAX_CONTEXT_TOKENS: usize = 4096;
 #[derive(Clone)]
 enum Backend {
     Llama(Llama),
+    Gemma3(Gemma3),
 }
 
 impl Backend {
@@ -230,6 +236,7 @@ impl Backend {
         let input = Tensor::new(tokens, &Device::Cpu)?.unsqueeze(0)?;
         let logits = match self {
             Backend::Llama(model) => model.forward(&input, index_pos)?,
+            Backend::Gemma3(model) => model.forward(&input, index_pos)?,
         };
         Ok(logits.squeeze(0)?.to_dtype(DType::F32)?.to_vec1::<f32>()?)
     }
@@ -309,7 +316,7 @@ impl LocalModel {
     /// [`LlmError::Io`]; [`LlmError::ChecksumMismatch`] before anything else is
     /// parsed; [`LlmError::Truncated`] / [`LlmError::MalformedGguf`] from the
     /// validation; [`LlmError::UnsupportedArchitecture`] for anything but
-    /// `llama`; [`LlmError::Tokenizer`] / [`LlmError::Template`] when the
+    /// `llama` and `gemma3`; [`LlmError::Tokenizer`] / [`LlmError::Template`] when the
     /// tokenizer or chat template cannot be built; [`LlmError::Candle`] when
     /// candle cannot load the tensors.
     pub fn load(path: &Path, expected_sha256: &str, opts: &LoadOptions) -> Result<Self> {
@@ -331,7 +338,7 @@ impl LocalModel {
         file.seek(SeekFrom::Start(0))
             .map_err(|e| LlmError::io(path, e))?;
         let summary = inspect_reader(&mut file, file_size, path)?;
-        if summary.architecture != "llama" {
+        if !matches!(summary.architecture.as_str(), "llama" | "gemma3") {
             return Err(LlmError::UnsupportedArchitecture(summary.architecture));
         }
         let file_context = summary.context_length.ok_or_else(|| {
@@ -354,12 +361,21 @@ impl LocalModel {
             _ => None,
         };
         let template = ChatTemplate::for_model(file_template, &summary.architecture)?;
-        let backend = Backend::Llama(Llama::from_gguf(
-            content,
-            &mut reader,
-            &Device::Cpu,
-            context_length,
-        )?);
+        let backend = if summary.architecture == "gemma3" {
+            Backend::Gemma3(Gemma3::from_gguf(
+                content,
+                &mut reader,
+                &Device::Cpu,
+                context_length,
+            )?)
+        } else {
+            Backend::Llama(Llama::from_gguf(
+                content,
+                &mut reader,
+                &Device::Cpu,
+                context_length,
+            )?)
+        };
         let numeral_ban = NumeralBan::for_tokenizer(&tokenizer);
 
         let name = summary.name.clone().unwrap_or_else(|| {
@@ -531,7 +547,9 @@ impl LocalModel {
     ) -> Result<Generation> {
         let prompt_ids = self.tokenizer.encode_prompt(prompt)?;
         if prompt_ids.is_empty() {
-            return Err(LlmError::Tokenizer("the prompt encodes to no tokens".into()));
+            return Err(LlmError::Tokenizer(
+                "the prompt encodes to no tokens".into(),
+            ));
         }
         let context_length = self.info.context_length;
         let max_prompt_tokens = context_length.saturating_sub(params.max_new_tokens);
@@ -631,5 +649,62 @@ impl LocalModel {
         generation.stop_reason = stop_reason;
         generation.decode = decode_started.elapsed();
         Ok(generation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>() {}
+
+    #[test]
+    fn model_and_flag_can_move_to_a_worker_thread() {
+        assert_send::<LocalModel>();
+        assert_send::<CancelFlag>();
+        assert_send::<Generation>();
+    }
+
+    #[test]
+    fn cancellation_is_shared_between_clones() {
+        let flag = CancelFlag::new();
+        let other = flag.clone();
+        assert!(!other.is_cancelled());
+        flag.cancel();
+        assert!(other.is_cancelled());
+    }
+
+    #[test]
+    fn completed_turns_cancellation_into_an_error() {
+        let generation = Generation {
+            text: "partial".into(),
+            tokens: vec![1, 2],
+            prompt_tokens: 3,
+            reused_prefix_tokens: 0,
+            stop_reason: StopReason::Cancelled,
+            prefill: Duration::ZERO,
+            decode: Duration::ZERO,
+        };
+        assert!(matches!(
+            generation.clone().completed(),
+            Err(LlmError::Cancelled)
+        ));
+        let done = Generation {
+            stop_reason: StopReason::MaxNewTokens,
+            ..generation
+        };
+        assert_eq!(done.completed().unwrap().text, "partial");
+    }
+
+    #[test]
+    fn sha256_is_streamed_lowercase_hex() {
+        let dir = std::env::temp_dir().join(format!("copilot-llm-sha-{}", std::process::id()));
+        std::fs::write(&dir, b"abc").unwrap();
+        assert_eq!(
+            sha256_file(&dir).unwrap(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        std::fs::remove_file(&dir).unwrap();
+        assert!(matches!(sha256_file(&dir), Err(LlmError::Io { .. })));
     }
 }

@@ -122,8 +122,8 @@ mod tests {
     #[test]
     fn digits_and_number_forms_are_banned() {
         for text in [
-            "1", " 7", "2024", "３", "¼", "½", "²", "①", "Ⅻ", "〇", "٣", "१", "50%", "%", "‰", "％",
-            "x1", "abc9",
+            "1", " 7", "2024", "３", "¼", "½", "²", "①", "Ⅻ", "〇", "٣", "१", "50%", "%", "‰",
+            "％", "x1", "abc9",
         ] {
             assert!(is_numeral_text(text), "{text:?} should be banned");
         }
@@ -141,7 +141,8 @@ mod tests {
         for text in ["一", " 十", "三百", "一千万", "亿", "零", "二十 "] {
             assert!(is_numeral_text(text), "{text:?} should be banned");
         }
-        for text in ["一起", "万一不", "百货", "统一", "十分重要", "千万不要忘记"] {
+        for text in ["一起", "万一不", "百货", "统一", "十分重要", "千万不要忘记"]
+        {
             assert!(!is_numeral_text(text), "{text:?} should be allowed");
         }
     }
@@ -149,7 +150,16 @@ mod tests {
     #[test]
     fn ordinary_text_is_allowed() {
         for text in [
-            "", " ", "the", " answer", "Hello, world!", "风险", "收益", "—", "\u{FFFD}", "<|im_end|>",
+            "",
+            " ",
+            "the",
+            " answer",
+            "Hello, world!",
+            "风险",
+            "收益",
+            "—",
+            "\u{FFFD}",
+            "<|im_end|>",
             "seventeen",
         ] {
             assert!(!is_numeral_text(text), "{text:?} should be allowed");

@@ -142,7 +142,11 @@ fn hsum8(v: [f32; 8]) -> f32 {
 
 /// Scalar `ggml_vec_dot_q4_1_q8_1` with the AVX2 kernel's lane structure.
 #[cfg_attr(
-    all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"),
+    all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        target_feature = "fma"
+    ),
     allow(dead_code)
 )]
 fn dot_q4_1_q8_1_scalar(x: &[BlockQ4_1], y: &[BlockQ8_1]) -> f32 {
@@ -172,7 +176,11 @@ fn dot_q4_1_q8_1_scalar(x: &[BlockQ4_1], y: &[BlockQ8_1]) -> f32 {
 
 /// Scalar `ggml_vec_dot_q8_0_q8_0` with the AVX2 kernel's lane structure.
 #[cfg_attr(
-    all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"),
+    all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        target_feature = "fma"
+    ),
     allow(dead_code)
 )]
 fn dot_q8_0_q8_0_scalar(x: &[BlockQ8_0], y: &[BlockQ8_0]) -> f32 {
@@ -189,7 +197,11 @@ fn dot_q8_0_q8_0_scalar(x: &[BlockQ8_0], y: &[BlockQ8_0]) -> f32 {
     hsum8(acc)
 }
 
-#[cfg(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))]
+#[cfg(all(
+    target_arch = "x86_64",
+    target_feature = "avx2",
+    target_feature = "fma"
+))]
 mod avx2 {
     use super::{BlockQ4_1, BlockQ8_0, BlockQ8_1};
     use std::arch::x86_64::*;
@@ -233,6 +245,64 @@ mod avx2 {
         }
     }
 
+    /// Four independent `dot_q4_1_q8_1` products at once (same operations per
+    /// product, interleaved for instruction-level parallelism).
+    pub(super) fn dot_q4_1_q8_1_x4(x: [&[BlockQ4_1]; 4], y: &[BlockQ8_1]) -> [f32; 4] {
+        // SAFETY: as above.
+        unsafe {
+            let mut acc = [_mm256_setzero_ps(); 4];
+            let mut summs = [0f32; 4];
+            let low_mask = _mm256_set1_epi8(0x0F);
+            for (b, by) in y.iter().enumerate() {
+                let d1 = by.d.to_f32();
+                let s1 = by.s.to_f32();
+                let qy = _mm256_loadu_si256(by.qs.as_ptr() as *const __m256i);
+                for i in 0..4 {
+                    let bx = &x[i][b];
+                    summs[i] = bx.m.to_f32().mul_add(s1, summs[i]);
+                    let d0d1 = _mm256_mul_ps(_mm256_set1_ps(bx.d.to_f32()), _mm256_set1_ps(d1));
+                    let tmp = _mm_loadu_si128(bx.qs.as_ptr() as *const __m128i);
+                    let bytes = _mm256_set_m128i(_mm_srli_epi16(tmp, 4), tmp);
+                    let qx = _mm256_and_si256(low_mask, bytes);
+                    let xy = mul_sum_us8_pairs_float(qx, qy);
+                    acc[i] = _mm256_fmadd_ps(d0d1, xy, acc[i]);
+                }
+            }
+            [
+                hsum_float_8(acc[0]) + summs[0],
+                hsum_float_8(acc[1]) + summs[1],
+                hsum_float_8(acc[2]) + summs[2],
+                hsum_float_8(acc[3]) + summs[3],
+            ]
+        }
+    }
+
+    /// Four independent `dot_q8_0_q8_0` products at once.
+    pub(super) fn dot_q8_0_q8_0_x4(x: [&[BlockQ8_0]; 4], y: &[BlockQ8_0]) -> [f32; 4] {
+        // SAFETY: as above.
+        unsafe {
+            let mut acc = [_mm256_setzero_ps(); 4];
+            for (b, by) in y.iter().enumerate() {
+                let dy = by.d.to_f32();
+                let qy = _mm256_loadu_si256(by.qs.as_ptr() as *const __m256i);
+                for i in 0..4 {
+                    let bx = &x[i][b];
+                    let d = _mm256_set1_ps(bx.d.to_f32() * dy);
+                    let qx = _mm256_loadu_si256(bx.qs.as_ptr() as *const __m256i);
+                    let ax = _mm256_sign_epi8(qx, qx);
+                    let sy = _mm256_sign_epi8(qy, qx);
+                    acc[i] = _mm256_fmadd_ps(d, mul_sum_us8_pairs_float(ax, sy), acc[i]);
+                }
+            }
+            [
+                hsum_float_8(acc[0]),
+                hsum_float_8(acc[1]),
+                hsum_float_8(acc[2]),
+                hsum_float_8(acc[3]),
+            ]
+        }
+    }
+
     /// `ggml_vec_dot_q8_0_q8_0`, AVX2 branch.
     pub(super) fn dot_q8_0_q8_0(x: &[BlockQ8_0], y: &[BlockQ8_0]) -> f32 {
         // SAFETY: as above.
@@ -254,11 +324,19 @@ mod avx2 {
 
 #[inline]
 fn dot_q4_1_q8_1(x: &[BlockQ4_1], y: &[BlockQ8_1]) -> f32 {
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))]
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        target_feature = "fma"
+    ))]
     {
         avx2::dot_q4_1_q8_1(x, y)
     }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma")))]
+    #[cfg(not(all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        target_feature = "fma"
+    )))]
     {
         dot_q4_1_q8_1_scalar(x, y)
     }
@@ -266,13 +344,63 @@ fn dot_q4_1_q8_1(x: &[BlockQ4_1], y: &[BlockQ8_1]) -> f32 {
 
 #[inline]
 fn dot_q8_0_q8_0(x: &[BlockQ8_0], y: &[BlockQ8_0]) -> f32 {
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))]
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        target_feature = "fma"
+    ))]
     {
         avx2::dot_q8_0_q8_0(x, y)
     }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma")))]
+    #[cfg(not(all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        target_feature = "fma"
+    )))]
     {
         dot_q8_0_q8_0_scalar(x, y)
+    }
+}
+
+/// Four weight rows against one activation row.
+#[inline]
+fn dot_q4_1_q8_1_x4(x: [&[BlockQ4_1]; 4], y: &[BlockQ8_1]) -> [f32; 4] {
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        target_feature = "fma"
+    ))]
+    {
+        avx2::dot_q4_1_q8_1_x4(x, y)
+    }
+    #[cfg(not(all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        target_feature = "fma"
+    )))]
+    {
+        x.map(|x| dot_q4_1_q8_1_scalar(x, y))
+    }
+}
+
+/// Four weight rows against one activation row.
+#[inline]
+fn dot_q8_0_q8_0_x4(x: [&[BlockQ8_0]; 4], y: &[BlockQ8_0]) -> [f32; 4] {
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        target_feature = "fma"
+    ))]
+    {
+        avx2::dot_q8_0_q8_0_x4(x, y)
+    }
+    #[cfg(not(all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        target_feature = "fma"
+    )))]
+    {
+        x.map(|x| dot_q8_0_q8_0_scalar(x, y))
     }
 }
 
@@ -298,6 +426,17 @@ struct OutPtr(*mut f32);
 unsafe impl Send for OutPtr {}
 unsafe impl Sync for OutPtr {}
 
+impl OutPtr {
+    /// Writes `value` at element `index`.
+    ///
+    /// # Safety
+    /// `index` must be in bounds and written by no other thread concurrently.
+    unsafe fn write(&self, index: usize, value: f32) {
+        // SAFETY: guaranteed by the caller.
+        unsafe { *self.0.add(index) = value };
+    }
+}
+
 impl QLinear {
     /// Takes a 2-D GGUF weight of shape `(out, in)`.
     pub(crate) fn from_qtensor(tensor: QTensor) -> Result<Self> {
@@ -318,6 +457,48 @@ impl QLinear {
         })
     }
 
+    /// Rows `ids` of the weight matrix, dequantized: the token-embedding
+    /// lookup when this layer holds `token_embd` (shape `(vocab, hidden)`).
+    /// Returns F32 of shape `(ids.len(), in)`.
+    pub(crate) fn rows(&self, ids: &[u32]) -> Result<Tensor> {
+        let k = self.in_features;
+        let per_row = k / QK;
+        let mut out = Vec::with_capacity(ids.len() * k);
+        for &id in ids {
+            let id = id as usize;
+            if id >= self.out_features {
+                candle_core::bail!(
+                    "token id {id} is outside the {} embedding rows",
+                    self.out_features
+                );
+            }
+            match &self.weights {
+                Weights::Q4_1(w) => {
+                    for b in &w[id * per_row..(id + 1) * per_row] {
+                        let (d, m) = (b.d.to_f32(), b.m.to_f32());
+                        out.extend(b.qs.iter().map(|q| f32::from(q & 0x0F) * d + m));
+                        out.extend(b.qs.iter().map(|q| f32::from(q >> 4) * d + m));
+                    }
+                }
+                Weights::Q8_0(w) => {
+                    for b in &w[id * per_row..(id + 1) * per_row] {
+                        let d = b.d.to_f32();
+                        out.extend(b.qs.iter().map(|q| f32::from(*q) * d));
+                    }
+                }
+                Weights::Candle(_) => {
+                    candle_core::bail!("embedding lookup needs Q4_1 or Q8_0 weights")
+                }
+            }
+        }
+        Tensor::from_vec(out, (ids.len(), k), &Device::Cpu)
+    }
+
+    /// Whether [`rows`](Self::rows) can serve lookups for weights of `dtype`.
+    pub(crate) fn serves_rows(dtype: GgmlDType) -> bool {
+        matches!(dtype, GgmlDType::Q4_1 | GgmlDType::Q8_0)
+    }
+
     /// `x`: F32 of shape `(..., in)`; returns `(..., out)`.
     pub(crate) fn forward(&self, x: &Tensor) -> Result<Tensor> {
         let (k, n) = (self.in_features, self.out_features);
@@ -325,34 +506,38 @@ impl QLinear {
         match &self.weights {
             Weights::Candle(m) => m.forward(x),
             Weights::Q4_1(w) => {
-                let (lhs, mut dims) = rows(x, k)?;
+                let (lhs, mut dims) = flatten_rows(x, k)?;
                 let m = lhs.len() / k;
                 let mut q = vec![ZERO_Q8_1; m * blocks_per_row];
                 for (row, out) in lhs.chunks_exact(k).zip(q.chunks_exact_mut(blocks_per_row)) {
                     quantize_row_q8_1(row, out);
                 }
-                let dst = product(m, n, |j, r| {
-                    dot_q4_1_q8_1(
-                        &w[j * blocks_per_row..(j + 1) * blocks_per_row],
-                        &q[r * blocks_per_row..(r + 1) * blocks_per_row],
-                    )
-                });
+                let row = |j: usize| &w[j * blocks_per_row..(j + 1) * blocks_per_row];
+                let act = |r: usize| &q[r * blocks_per_row..(r + 1) * blocks_per_row];
+                let dst = product(
+                    m,
+                    n,
+                    |j, r| dot_q4_1_q8_1(row(j), act(r)),
+                    |j, r| dot_q4_1_q8_1_x4([row(j), row(j + 1), row(j + 2), row(j + 3)], act(r)),
+                );
                 *dims.last_mut().unwrap_or(&mut 0) = n;
                 Tensor::from_vec(dst, dims, &Device::Cpu)
             }
             Weights::Q8_0(w) => {
-                let (lhs, mut dims) = rows(x, k)?;
+                let (lhs, mut dims) = flatten_rows(x, k)?;
                 let m = lhs.len() / k;
                 let mut q = vec![ZERO_Q8_0; m * blocks_per_row];
                 for (row, out) in lhs.chunks_exact(k).zip(q.chunks_exact_mut(blocks_per_row)) {
                     quantize_row_q8_0(row, out);
                 }
-                let dst = product(m, n, |j, r| {
-                    dot_q8_0_q8_0(
-                        &w[j * blocks_per_row..(j + 1) * blocks_per_row],
-                        &q[r * blocks_per_row..(r + 1) * blocks_per_row],
-                    )
-                });
+                let row = |j: usize| &w[j * blocks_per_row..(j + 1) * blocks_per_row];
+                let act = |r: usize| &q[r * blocks_per_row..(r + 1) * blocks_per_row];
+                let dst = product(
+                    m,
+                    n,
+                    |j, r| dot_q8_0_q8_0(row(j), act(r)),
+                    |j, r| dot_q8_0_q8_0_x4([row(j), row(j + 1), row(j + 2), row(j + 3)], act(r)),
+                );
                 *dims.last_mut().unwrap_or(&mut 0) = n;
                 Tensor::from_vec(dst, dims, &Device::Cpu)
             }
@@ -361,7 +546,7 @@ impl QLinear {
 }
 
 /// The rows of `x` as one F32 vector, with `x`'s dims.
-fn rows(x: &Tensor, k: usize) -> Result<(Vec<f32>, Vec<usize>)> {
+fn flatten_rows(x: &Tensor, k: usize) -> Result<(Vec<f32>, Vec<usize>)> {
     let dims = x.dims().to_vec();
     if dims.last() != Some(&k) {
         candle_core::bail!("linear layer expects {k} input features, got shape {dims:?}");
@@ -370,20 +555,41 @@ fn rows(x: &Tensor, k: usize) -> Result<(Vec<f32>, Vec<usize>)> {
 }
 
 /// `dst[r·n + j] = f(j, r)` for `m` rows and `n` columns, split over output
-/// columns on candle's thread pool (a weight row is read once for all rows).
-fn product(m: usize, n: usize, f: impl Fn(usize, usize) -> f32 + Sync) -> Vec<f32> {
+/// columns on candle's thread pool, in 16 × 16 tiles so that the weight and
+/// activation rows of a tile stay in L1 (as ggml's `mul_mat` tiles). `f4(j, r)`
+/// computes columns `j..j + 4` of row `r` at once, with the same results as `f`.
+fn product(
+    m: usize,
+    n: usize,
+    f: impl Fn(usize, usize) -> f32 + Sync,
+    f4: impl Fn(usize, usize) -> [f32; 4] + Sync,
+) -> Vec<f32> {
+    const TILE: usize = 16;
     let mut dst = vec![0f32; m * n];
     let out = OutPtr(dst.as_mut_ptr());
-    const COLUMNS_PER_UNIT: usize = 16;
-    let units = n.div_ceil(COLUMNS_PER_UNIT);
+    let units = n.div_ceil(TILE);
     candle_core::utils::barrier_pool().execute_chunked(units, |range| {
-        let out = out;
         for unit in range {
-            let end = ((unit + 1) * COLUMNS_PER_UNIT).min(n);
-            for j in unit * COLUMNS_PER_UNIT..end {
-                for r in 0..m {
-                    // SAFETY: (r, j) is written by exactly one unit, within m·n.
-                    unsafe { *out.0.add(r * n + j) = f(j, r) };
+            let start = unit * TILE;
+            let end = (start + TILE).min(n);
+            for row_tile in (0..m).step_by(TILE) {
+                for r in row_tile..(row_tile + TILE).min(m) {
+                    let mut j = start;
+                    // With one activation row the single kernel streams
+                    // weights faster; four rows at once pay off in prefill.
+                    while m > 1 && j + 4 <= end {
+                        let values = f4(j, r);
+                        for (i, v) in values.iter().enumerate() {
+                            // SAFETY: (r, j + i) is written by exactly one unit, within m·n.
+                            unsafe { out.write(r * n + j + i, *v) };
+                        }
+                        j += 4;
+                    }
+                    while j < end {
+                        // SAFETY: as above.
+                        unsafe { out.write(r * n + j, f(j, r)) };
+                        j += 1;
+                    }
                 }
             }
         }
@@ -430,7 +636,9 @@ mod tests {
                 }
             })
             .collect();
-        let x: Vec<f32> = (0..k).map(|_| (next() % 2000) as f32 / 1000.0 - 1.0).collect();
+        let x: Vec<f32> = (0..k)
+            .map(|_| (next() % 2000) as f32 / 1000.0 - 1.0)
+            .collect();
         let mut q = vec![ZERO_Q8_1; k / QK];
         quantize_row_q8_1(&x, &mut q);
         let fast = dot_q4_1_q8_1(&w, &q);
@@ -461,11 +669,13 @@ mod tests {
                 }
             })
             .collect();
+        let x4 = dot_q4_1_q8_1_x4([&w, &w, &w, &w], &q);
+        assert!(x4.iter().all(|v| v.to_bits() == fast.to_bits()));
         let mut q8 = vec![ZERO_Q8_0; k / QK];
         quantize_row_q8_0(&x, &mut q8);
-        assert_eq!(
-            dot_q8_0_q8_0(&w8, &q8).to_bits(),
-            dot_q8_0_q8_0_scalar(&w8, &q8).to_bits()
-        );
+        let single = dot_q8_0_q8_0(&w8, &q8);
+        assert_eq!(single.to_bits(), dot_q8_0_q8_0_scalar(&w8, &q8).to_bits());
+        let x4 = dot_q8_0_q8_0_x4([&w8, &w8, &w8, &w8], &q8);
+        assert!(x4.iter().all(|v| v.to_bits() == single.to_bits()));
     }
 }

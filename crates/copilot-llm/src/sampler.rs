@@ -94,7 +94,9 @@ mod tests {
 
     fn draw(sampling: Sampling, seed: u64, n: usize) -> Vec<u32> {
         let mut s = Sampler::new(sampling, seed, 1.0, 0);
-        (0..n).map(|_| s.sample(&LOGITS, &[], &[]).unwrap()).collect()
+        (0..n)
+            .map(|_| s.sample(&LOGITS, &[], &[]).unwrap())
+            .collect()
     }
 
     #[test]

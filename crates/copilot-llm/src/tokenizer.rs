@@ -512,7 +512,11 @@ fn build_sentencepiece(
                 "tokenizer.ggml.scores must be an array with one score per token",
             ))
         }
-        None => return Err(tok_err("SentencePiece vocabulary without tokenizer.ggml.scores")),
+        None => {
+            return Err(tok_err(
+                "SentencePiece vocabulary without tokenizer.ggml.scores",
+            ))
+        }
     };
     let unk = get_id(md, "tokenizer.ggml.unknown_token_id", tokens.len())?;
 
@@ -551,8 +555,7 @@ fn build_sentencepiece(
             .map_err(|e| tok_err(format!("cannot build normalizer: {e}")))?
             .into(),
     );
-    let normalizer: NormalizerWrapper =
-        tokenizers::normalizers::Sequence::new(normalizers).into();
+    let normalizer: NormalizerWrapper = tokenizers::normalizers::Sequence::new(normalizers).into();
     tokenizer
         .with_normalizer(Some(normalizer))
         .map_err(|e| tok_err(format!("cannot set normalizer: {e}")))?;
@@ -598,11 +601,7 @@ fn merges_from_scores(
             }
         }
     }
-    ranked.sort_by(|x, y| {
-        y.0.total_cmp(&x.0)
-            .then(x.1.cmp(&y.1))
-            .then(x.2.cmp(&y.2))
-    });
+    ranked.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     ranked
         .into_iter()
         .map(|(_, _, _, a, b)| (a.to_string(), b.to_string()))
@@ -781,9 +780,7 @@ mod tests {
 
     #[test]
     fn tiny_sentencepiece_vocabulary_encodes() {
-        let tokens = [
-            "<unk>", "<bos>", "<0x0A>", "▁", "a", "b", "ab", "▁ab", "c",
-        ];
+        let tokens = ["<unk>", "<bos>", "<0x0A>", "▁", "a", "b", "ab", "▁ab", "c"];
         let types: Vec<Value> = [2, 3, 6, 1, 1, 1, 1, 1, 1]
             .iter()
             .map(|t| Value::I32(*t))

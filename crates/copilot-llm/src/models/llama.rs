@@ -20,18 +20,12 @@
 
 use std::collections::HashMap;
 
-use candle_core::quantized::{gguf_file, QTensor};
-use candle_core::{DType, Device, IndexOp, Module, Result, Tensor};
-use candle_nn::Embedding;
+use candle_core::quantized::gguf_file;
+use candle_core::{Device, IndexOp, Module, Result, Tensor};
 use candle_transformers::quantized_nn::RmsNorm;
 
+use super::common::{grouped_attention, rope_tables, round_to_f16, KvCache, TokenEmbeddings};
 use crate::quant::QLinear as QMatMul;
-
-/// Rounds every element to the nearest F16 value (ties to even, as the F16C
-/// instructions llama.cpp uses), keeping the F32 type.
-fn round_to_f16(x: &Tensor) -> Result<Tensor> {
-    x.to_dtype(DType::F16)?.to_dtype(DType::F32)
-}
 
 #[derive(Debug, Clone)]
 struct Mlp {
@@ -64,7 +58,7 @@ struct Layer {
     cos: Tensor,
     sin: Tensor,
     neg_inf: Tensor,
-    kv_cache: Option<(Tensor, Tensor)>,
+    kv_cache: KvCache,
 }
 
 impl Layer {
@@ -102,29 +96,17 @@ impl Layer {
         let k = round_to_f16(&self.rope(&k, index_pos)?)?;
         let v = round_to_f16(&v)?;
 
-        let (k, v) = match &self.kv_cache {
-            Some((k_cache, v_cache)) if index_pos > 0 => (
-                Tensor::cat(&[k_cache, &k], 2)?,
-                Tensor::cat(&[v_cache, &v], 2)?,
-            ),
-            _ => (k, v),
-        };
-        self.kv_cache = Some((k.clone(), v.clone()));
+        let (k, v) = self.kv_cache.append(&k, &v, index_pos)?;
 
-        let n_rep = self.n_head / self.n_kv_head;
-        let k = candle_transformers::utils::repeat_kv(k, n_rep)?;
-        let v = candle_transformers::utils::repeat_kv(v, n_rep)?;
         let q = round_to_f16(&q)?;
-        let att = (q.matmul(&k.t()?)? / (self.head_dim as f64).sqrt())?;
-        let att = match mask {
-            None => att,
-            Some(mask) => {
-                let mask = mask.broadcast_as(att.shape())?;
-                mask.where_cond(&self.neg_inf.broadcast_as(att.shape().dims())?, &att)?
-            }
-        };
-        let att = round_to_f16(&candle_nn::ops::softmax_last_dim(&att)?)?;
-        let y = att.matmul(&v.contiguous()?)?;
+        let y = grouped_attention(
+            &q,
+            &k,
+            &v,
+            mask,
+            Some((self.head_dim as f64).sqrt()),
+            &self.neg_inf,
+        )?;
         let y = y.transpose(1, 2)?.reshape((b, seq_len, n_embd))?;
         self.wo.forward(&y)
     }
@@ -133,36 +115,11 @@ impl Layer {
 /// A quantized Llama-architecture model with its KV cache.
 #[derive(Debug, Clone)]
 pub(crate) struct Llama {
-    embeddings: Embedding,
+    embeddings: TokenEmbeddings,
     layers: Vec<Layer>,
     norm: RmsNorm,
     output: QMatMul,
     masks: HashMap<(usize, usize), Tensor>,
-}
-
-/// RoPE tables `(max_positions, rope_dim / 2)` computed as ggml's `ggml_rope_cache_init`.
-fn rope_tables(
-    rope_dim: usize,
-    freq_base: f32,
-    max_positions: usize,
-    device: &Device,
-) -> Result<(Tensor, Tensor)> {
-    let half = rope_dim / 2;
-    let theta_scale = freq_base.powf(-2.0 / rope_dim as f32);
-    let mut cos = Vec::with_capacity(max_positions * half);
-    let mut sin = Vec::with_capacity(max_positions * half);
-    for pos in 0..max_positions {
-        let mut theta = pos as f32;
-        for _ in 0..half {
-            cos.push(theta.cos());
-            sin.push(theta.sin());
-            theta *= theta_scale;
-        }
-    }
-    Ok((
-        Tensor::from_vec(cos, (max_positions, half), device)?,
-        Tensor::from_vec(sin, (max_positions, half), device)?,
-    ))
 }
 
 impl Llama {
@@ -202,12 +159,15 @@ impl Llama {
 
         let (cos, sin) = rope_tables(rope_dim, rope_freq_base, max_positions, device)?;
         let neg_inf = Tensor::new(f32::NEG_INFINITY, device)?;
-        let embeddings_q = ct.tensor(reader, "token_embd.weight", device)?;
-        let embeddings = embeddings_q.dequantize(device)?;
-        let norm = RmsNorm::from_qtensor(ct.tensor(reader, "output_norm.weight", device)?, rms_norm_eps)?;
-        let output: QTensor = match ct.tensor(reader, "output.weight", device) {
-            Ok(t) => t,
-            Err(_) => embeddings_q,
+        let (embeddings, tied_output) =
+            TokenEmbeddings::new(ct.tensor(reader, "token_embd.weight", device)?, device)?;
+        let norm = RmsNorm::from_qtensor(
+            ct.tensor(reader, "output_norm.weight", device)?,
+            rms_norm_eps,
+        )?;
+        let output = match ct.tensor(reader, "output.weight", device) {
+            Ok(t) => QMatMul::from_qtensor(t)?,
+            Err(_) => tied_output,
         };
         let mut layers = Vec::with_capacity(block_count);
         for i in 0..block_count {
@@ -232,14 +192,14 @@ impl Llama {
                 cos: cos.clone(),
                 sin: sin.clone(),
                 neg_inf: neg_inf.clone(),
-                kv_cache: None,
+                kv_cache: KvCache::new(max_positions),
             });
         }
         Ok(Llama {
-            embeddings: Embedding::new(embeddings, embedding_length),
+            embeddings,
             layers,
             norm,
-            output: QMatMul::from_qtensor(output)?,
+            output,
             masks: HashMap::new(),
         })
     }
