@@ -45,6 +45,8 @@ pub struct DraftTimings {
     pub generated_tokens: usize,
     /// Prompt tokens.
     pub prompt_tokens: usize,
+    /// Of those, tokens restored from the prefix cache (see [`warm_up`]).
+    pub reused_prefix_tokens: usize,
     /// Verification, memo and save.
     pub finish_ms: f64,
 }
@@ -60,6 +62,24 @@ pub struct DraftInput {
     pub goal: Option<String>,
     /// Memo language.
     pub lang: Lang,
+}
+
+/// The fixed start of every rationale prompt in `lang`: the chat template up to where the user
+/// message's content begins (system message included). It does not depend on the client.
+pub fn prompt_prefix(model: &LocalModel, lang: Lang) -> Result<String> {
+    // A private-use character marks where the client-specific content would start.
+    const MARK: &str = "\u{E000}";
+    let p = prompt::render_prompt(&prompt::Facts::default(), None, lang);
+    let text = model.render_chat(&[ChatMessage::system(p.system), ChatMessage::user(MARK)])?;
+    Ok(text.split(MARK).next().unwrap_or_default().to_string())
+}
+
+/// Computes and keeps the model state for [`prompt_prefix`] in `lang`, so that a draft's prefill
+/// covers only the client-specific part (PERFORMANCE.md: first token ≤ 1 s). Call once after
+/// loading the model (the desktop app does it at start-up); returns the cached token count.
+pub fn warm_up(model: &mut LocalModel, lang: Lang) -> Result<usize> {
+    let prefix = prompt_prefix(model, lang)?;
+    Ok(model.cache_prefix(&prefix)?)
 }
 
 fn now_rfc3339() -> String {
@@ -146,6 +166,7 @@ impl Workspace {
             timings.decode_ms = generation.decode.as_secs_f64() * 1e3;
             timings.generated_tokens = generation.tokens.len();
             timings.prompt_tokens = generation.prompt_tokens;
+            timings.reused_prefix_tokens = generation.reused_prefix_tokens;
             rationale_model = generation.text;
         }
         let finish_started = Instant::now();

@@ -205,3 +205,34 @@ fn an_import_with_errors_writes_nothing() {
     assert_eq!(ws.counts().unwrap(), before, "nothing half-written");
     assert!(ws.client("N1").is_err());
 }
+
+#[test]
+fn a_warmed_up_prefix_is_reused_and_gives_the_same_draft() {
+    let (_dir, mut ws) = setup();
+    let (mut model, entry) = model();
+    let input = input("C0002", Some(200_000), Lang::En);
+    let (cold, cold_t) = ws
+        .draft(&input, &mut model, &entry, &CancelFlag::new(), &mut |_| {})
+        .unwrap();
+    assert_eq!(cold_t.reused_prefix_tokens, 0);
+    let cached = copilot_app::draft::warm_up(&mut model, Lang::En).unwrap();
+    assert!(cached > 10, "the system prompt is cached ({cached} tokens)");
+    let (warm, warm_t) = ws
+        .draft(&input, &mut model, &entry, &CancelFlag::new(), &mut |_| {})
+        .unwrap();
+    assert_eq!(warm_t.reused_prefix_tokens, cached);
+    assert_eq!(warm_t.prompt_tokens, cold_t.prompt_tokens);
+    // The gate does not depend on the model state.
+    assert_eq!(
+        (&warm.eligible, &warm.excluded),
+        (&cold.eligible, &cold.excluded)
+    );
+    // Prefilling in two passes changes the order of the floating-point arithmetic, and with the
+    // model's near-ties that can change a greedy choice, so warm and cold text may differ. With the
+    // same cache state the draft is reproducible.
+    let (again, again_t) = ws
+        .draft(&input, &mut model, &entry, &CancelFlag::new(), &mut |_| {})
+        .unwrap();
+    assert_eq!(again_t.reused_prefix_tokens, cached);
+    assert_eq!(again.rationale_model, warm.rationale_model);
+}

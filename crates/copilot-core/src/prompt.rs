@@ -13,7 +13,7 @@ use crate::Lang;
 
 /// Version of the prompt template; recorded in every draft's provenance (S25). Change it whenever
 /// the wording or the fact layout below changes.
-pub const PROMPT_VERSION: &str = "rationale-v1";
+pub const PROMPT_VERSION: &str = "rationale-v2";
 
 /// One fact line: a label and its value, as shown to the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,7 +123,7 @@ pub fn render_prompt(facts: &Facts, goal: Option<&str>, lang: Lang) -> Prompt {
         "You are an assistant to a bank's wealth advisor. Write in {language}. Explain in plain words why \
          the listed products suit the client. Use only the facts given. Do not write any numbers, \
          percentages, dates or returns. Never promise returns or safety of principal. Do not mention \
-         any other product."
+         any other product. Write one short paragraph of three to five sentences."
     );
     let mut user = String::from("Client facts:\n");
     for f in &facts.client {
@@ -147,6 +147,7 @@ pub fn render_prompt(facts: &Facts, goal: Option<&str>, lang: Lang) -> Prompt {
         let _ = code;
         user.push_str(&format!("- {name}: {line}\n"));
     }
-    user.push_str("Write one short paragraph (three to five sentences) on why these products fit this client.");
+    // The instruction sits in the system message: it is the same for every client, so its KV state
+    // is cached once per model load (copilot-app's warm_up) and only the facts are prefilled.
     Prompt { system, user }
 }
