@@ -227,11 +227,41 @@ pub fn verify(
         }
     }
 
+    // S13 (first version): promises of principal or return and certainty about outcomes.
+    // ASCII lower-casing keeps byte offsets identical to the original text.
+    let lower = rationale.to_ascii_lowercase();
+    for phrase in BANNED_PHRASES {
+        let needle = phrase.to_ascii_lowercase();
+        for (start, m) in lower.match_indices(needle.as_str()) {
+            let original = rationale.get(start..start + m.len()).unwrap_or(m).to_string();
+            flagged.push(FlaggedClaim {
+                text: original,
+                reason: msg(
+                    format!("“{phrase}”属于承诺本金或收益、或对不确定结果作确定性表述的用语，已删除。"),
+                    format!("\"{phrase}\" promises principal or returns or states an uncertain outcome as certain; removed."),
+                ),
+                rule_id: rules::S13,
+            });
+            bad_ranges.push((start, start + m.len()));
+        }
+    }
+
     Verified {
         text: remove_sentences(rationale, &bad_ranges),
         flagged,
     }
 }
+
+/// Phrases a client document may not contain (S13, first version; the full lint with its own
+/// rule pack is a later issue). Matched case-insensitively; the sentence holding one is removed.
+/// Sources: CBIRC 商业银行理财业务监督管理办法 (2018) Art. 51 (no promise of principal or return);
+/// CSRC 适当性管理办法 Art. 24; FINRA Rule 2210(d)(1) (no promissory or exaggerated claims).
+pub const BANNED_PHRASES: &[&str] = &[
+    "保本", "保收益", "保证收益", "稳赚", "无风险", "零风险", "刚性兑付", "确保收益", "一定能",
+    "guarantee", "risk-free", "risk free", "no risk", "without risk", "cannot lose", "can't lose",
+    "safe investment", "secure source of income", "proven track record", "will achieve", "will deliver",
+    "high-yield", "high-yielding", "high-reward", "high reward", "tax advantage", "approved by",
+];
 
 /// Splits text into sentences (byte ranges): a sentence ends after `。！？!?`, a newline, or a `.`
 /// followed by whitespace or the end (so `0.30` is not split).
@@ -261,22 +291,30 @@ pub fn sentence_ranges(text: &str) -> Vec<(usize, usize)> {
 fn remove_sentences(text: &str, bad: &[(usize, usize)]) -> String {
     let mut out = String::new();
     for (s, e) in sentence_ranges(text) {
-        let hit = bad.iter().any(|&(bs, be)| bs < e && be > s);
-        if !hit {
-            out.push_str(&text[s..e]);
+        if bad.iter().any(|&(bs, be)| bs < e && be > s) {
+            continue;
+        }
+        let sentence = text[s..e].trim();
+        if sentence.is_empty() {
+            continue;
+        }
+        // Sentences ending in a newline keep it; Latin sentences are separated by one space;
+        // after Chinese full stops no space is written.
+        if let Some(last) = out.chars().last() {
+            if text[s..e].ends_with('\n') || last == '\n' {
+                if last != '\n' {
+                    out.push('\n');
+                }
+            } else if !matches!(last, '。' | '！' | '？') {
+                out.push(' ');
+            }
+        }
+        out.push_str(sentence);
+        if text[s..e].ends_with('\n') {
+            out.push('\n');
         }
     }
-    let collapsed: Vec<&str> = out.split_whitespace().collect();
-    // Keep Chinese text unspaced: split_whitespace+join would insert spaces only where there were some.
-    if out.contains('\n') {
-        out.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n")
-    } else {
-        collapsed.join(" ")
-    }
+    out.trim_end().to_string()
 }
 
 #[cfg(test)]
@@ -391,6 +429,20 @@ mod tests {
         );
         assert_eq!(v.flagged.len(), 2);
         assert!(v.text.is_empty());
+    }
+
+    #[test]
+    fn promises_are_flagged_as_s13_and_removed() {
+        let shelf = [product("BF01", Rating::R2)];
+        let v = verify(
+            "It suits the client. It offers a Guaranteed return and is risk-free. 该产品保本。Liquidity fits.",
+            &facts(),
+            &shelf,
+            &["BF01".into()],
+            Lang::En,
+        );
+        assert!(v.flagged.iter().all(|f| f.rule_id == rules::S13) && v.flagged.len() == 3, "{:?}", v.flagged);
+        assert_eq!(v.text, "It suits the client. Liquidity fits.");
     }
 
     #[test]

@@ -223,8 +223,8 @@ pub fn render(input: &MemoInput<'_>) -> String {
             "{}",
             tr(
                 lang,
-                "三、推荐说明（AI 生成，已核验）",
-                "3. Rationale (AI-written, verified)"
+                "三、推荐说明（AI 生成；已核验数字、产品与禁用语）",
+                "3. Rationale (AI-written; figures, products and banned wording checked)"
             )
         );
         let _ = writeln!(out, "{}", input.rationale.trim());
@@ -318,7 +318,7 @@ fn liquidity_zh(p: &ClientProfile) -> &'static str {
     }
 }
 
-fn objective_zh(o: crate::Objective) -> &'static str {
+pub(crate) fn objective_zh(o: crate::Objective) -> &'static str {
     match o {
         crate::Objective::Preservation => "保值",
         crate::Objective::Income => "稳健收益",

@@ -160,17 +160,25 @@ pub fn assess(
                 None => counts.push((id, 1)),
             }
         }
-        let summary = counts
-            .iter()
-            .map(|(r, n)| format!("{r}×{n}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let summary = |lang| {
+            counts
+                .iter()
+                .map(|(r, n)| match lang {
+                    Lang::Zh => format!("{n} 个产品因 {r} 排除"),
+                    Lang::En => format!("{n} excluded by {r}"),
+                })
+                .collect::<Vec<_>>()
+                .join(match lang {
+                    Lang::Zh => "，",
+                    Lang::En => ", ",
+                })
+        };
         RuleFinding {
             rule_id: rules::S20,
             message: t(
                 lang,
-                format!("无适合该客户的产品，不作推荐。排除原因：{summary}。"),
-                format!("No product on the shelf is suitable for this client; no recommendation. Exclusions: {summary}."),
+                format!("无适合该客户的产品，不作推荐（{}）。", summary(Lang::Zh)),
+                format!("No product on the shelf is suitable for this client; no recommendation ({}).", summary(Lang::En)),
             ),
         }
     });
@@ -326,8 +334,20 @@ fn product_exclusion(
                 ),
             );
         }
-        None if min.currency == profile.investable_assets.currency
-            && min.amount > profile.investable_assets.amount =>
+        None if min.currency != profile.investable_assets.currency => {
+            return exclude(
+                rules::S12,
+                t(
+                    lang,
+                    format!("产品以{}认购，客户资产为{}。", min.currency, profile.investable_assets.currency),
+                    format!(
+                        "The product subscribes in {}; the client's assets are in {}.",
+                        min.currency, profile.investable_assets.currency
+                    ),
+                ),
+            );
+        }
+        None if min.amount > profile.investable_assets.amount =>
         {
             return exclude(
                 rules::S12,
@@ -474,7 +494,7 @@ fn eligible_entry(
     if product.objective == profile.objective {
         reasons.push(t(
             lang,
-            format!("产品目标与客户投资目标（{}）一致。", profile.objective),
+            format!("产品目标与客户投资目标（{}）一致。", crate::memo::objective_zh(profile.objective)),
             format!(
                 "The product's objective matches the client's ({}).",
                 profile.objective
@@ -795,7 +815,7 @@ pub(crate) mod tests {
         );
         let s20 = a.no_recommendation.clone().expect("S20");
         assert_eq!(s20.rule_id, rules::S20);
-        assert!(s20.message.contains("S4×2"), "{}", s20.message);
+        assert!(s20.message.contains("2 excluded by S4"), "{}", s20.message);
         assert!(!a.has_recommendation());
     }
 

@@ -368,6 +368,7 @@ impl Vault {
                         KeychainStatus::Stored,
                     ),
                     Err(e) if keychain == KeychainUse::Required => return Err(e),
+                    Err(VaultError::KeychainUnavailable(reason)) => (None, KeychainStatus::Unavailable(reason)),
                     Err(e) => (None, KeychainStatus::Unavailable(e.to_string())),
                 }
             }
