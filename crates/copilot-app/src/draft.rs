@@ -8,6 +8,9 @@ use copilot_llm::{CancelFlag, ChatMessage, GenerationParams, LocalModel, StopRea
 use copilot_protocol::{Citation, DraftReport, Provenance};
 use std::time::Instant;
 
+/// Longest goal text kept, in characters.
+pub const GOAL_MAX_CHARS: usize = 200;
+
 /// Most tokens the model may write for a rationale.
 pub const RATIONALE_MAX_TOKENS: usize = 160;
 
@@ -104,9 +107,15 @@ impl Workspace {
         let mut timings = DraftTimings::default();
         let profile = self.client(&input.client_id)?;
         let shelf = self.store.list_products()?;
+        // The goal is untrusted free text: no line breaks, control or invisible characters.
+        let goal = input
+            .goal
+            .as_deref()
+            .map(|g| copilot_core::parse::sanitize_free_text(g, GOAL_MAX_CHARS))
+            .filter(|g| !g.is_empty());
         let request = DraftRequest {
             amount: input.amount,
-            goal: input.goal.clone(),
+            goal: goal.clone(),
             lang: input.lang,
             today: crate::workspace::today()?,
         };
@@ -120,7 +129,7 @@ impl Workspace {
 
         // Citations: the best passage per proposed product for the goal (or a generic risk/fee query).
         let mut citations = Vec::new();
-        let query = match (input.goal.as_deref(), input.lang) {
+        let query = match (request.goal.as_deref(), input.lang) {
             (Some(g), _) if !g.trim().is_empty() => format!("{g} 风险 费率 risk fee"),
             _ => "风险 费率 赎回 risk fee redemption".to_string(),
         };
@@ -190,9 +199,10 @@ impl Workspace {
             lang: request.lang,
             amount: input.amount.map(|m| m.amount.to_string()),
             currency: input.amount.map(|m| m.currency.to_string()),
-            goal: input.goal.clone(),
+            goal,
             has_recommendation: assessment.has_recommendation(),
             blocks,
+            proposed: proposed.clone(),
             eligible: assessment.eligible.clone(),
             excluded: assessment.excluded.clone(),
             rationale_model,

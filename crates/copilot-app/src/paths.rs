@@ -22,16 +22,18 @@ pub fn default_data_dir() -> PathBuf {
         .join("wealth-copilot")
 }
 
-/// Finds a directory named `name` that contains `marker`: `$env_var` first, then `name` in the
-/// current directory and its ancestors, then beside the executable and its ancestors, then the
+/// Finds a directory named `name` that contains `marker`: `$env_var` first, then (when
+/// `search_cwd`) `name` in the current directory and its ancestors, then beside the executable and its ancestors, then the
 /// source tree this binary was built from (development builds).
-fn find_dir(env_var: &str, name: &str, marker: &str) -> Option<PathBuf> {
+fn find_dir(env_var: &str, name: &str, marker: &str, search_cwd: bool) -> Option<PathBuf> {
     if let Some(d) = std::env::var_os(env_var) {
         return Some(PathBuf::from(d));
     }
     let mut starts: Vec<PathBuf> = Vec::new();
-    if let Ok(cwd) = std::env::current_dir() {
-        starts.push(cwd);
+    if search_cwd {
+        if let Ok(cwd) = std::env::current_dir() {
+            starts.push(cwd);
+        }
     }
     if let Ok(exe) = std::env::current_exe() {
         if let Some(parent) = exe.parent() {
@@ -50,13 +52,14 @@ fn find_dir(env_var: &str, name: &str, marker: &str) -> Option<PathBuf> {
     None
 }
 
-/// The models directory (holds `manifest.json`): `$COPILOT_MODEL_DIR` or a `models/` directory
-/// found as described in [`find_dir`].
+/// The models directory (holds `manifest.json`, the allow-list): `$COPILOT_MODEL_DIR`, or a
+/// `models/` directory beside the executable (installed layout) or in the source tree it was built
+/// from; never one found through the current directory, which anyone can prepare.
 pub fn models_dir() -> Option<PathBuf> {
-    find_dir("COPILOT_MODEL_DIR", "models", "manifest.json")
+    find_dir("COPILOT_MODEL_DIR", "models", "manifest.json", false)
 }
 
 /// The assets directory (holds `sample/`): `$COPILOT_ASSETS_DIR` or an `assets/` directory.
 pub fn assets_dir() -> Option<PathBuf> {
-    find_dir("COPILOT_ASSETS_DIR", "assets", "sample/clients.csv")
+    find_dir("COPILOT_ASSETS_DIR", "assets", "sample/clients.csv", true)
 }

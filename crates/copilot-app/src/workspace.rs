@@ -145,6 +145,8 @@ impl Workspace {
         let (_vault, key, status) = Vault::create(data_dir, passphrase, keychain)?;
         let store = Store::create(&db_path, &key)?;
         drop(key);
+        restrict_permissions(data_dir, 0o700);
+        restrict_permissions(&db_path, 0o600);
         let ws = Workspace::assemble(data_dir, store, lock)?;
         Ok((ws, status))
     }
@@ -208,6 +210,7 @@ impl Workspace {
                     all.extend(copilot_import::import_clients(f, Currency::CNY)?);
                 }
                 check_unique(all.iter().map(|c| c.client_id.as_str()), "client")?;
+                check_unique_id_numbers(&all)?;
                 self.store.upsert_clients(&all)?
             }
             ImportKind::Products => {
@@ -355,6 +358,18 @@ impl Workspace {
     }
 }
 
+/// Owner-only permissions on Unix (the data directory and the database); a no-op elsewhere, where
+/// the per-user profile directory already restricts access.
+fn restrict_permissions(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+}
+
 fn file_name(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -368,6 +383,23 @@ fn check_unique<'a>(ids: impl Iterator<Item = &'a str>, kind: &str) -> Result<()
             return Err(AppError::InvalidRequest(format!(
                 "{kind} {id} appears in more than one of the files"
             )));
+        }
+    }
+    Ok(())
+}
+
+/// Two clients with the same ID number are one person imported twice, or a data error; the message
+/// names the client ids, never the ID number.
+fn check_unique_id_numbers(clients: &[ClientProfile]) -> Result<()> {
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for c in clients {
+        if let Some(id) = &c.id_number {
+            if let Some(other) = seen.insert(id.expose(), &c.client_id) {
+                return Err(AppError::InvalidRequest(format!(
+                    "clients {other} and {} have the same ID number; nothing was imported",
+                    c.client_id
+                )));
+            }
         }
     }
     Ok(())
@@ -398,12 +430,7 @@ fn draft_summary(d: &DraftReport) -> DraftSummary {
         client_id: d.client_id.clone(),
         created_at: d.provenance.created_at.clone(),
         lang: d.lang,
-        proposed: d
-            .eligible
-            .iter()
-            .take(3)
-            .map(|e| e.product_code.clone())
-            .collect(),
+        proposed: d.proposed.clone(),
         flagged: d.flagged.len(),
         operator: d.provenance.operator.clone(),
     }

@@ -163,6 +163,12 @@ struct DemoArgs {
     /// Client to draft for.
     #[arg(long, default_value = "C0002")]
     client: String,
+    /// Amount to invest, in the client's currency (e.g. 200000 or 20万); none by default.
+    #[arg(long)]
+    amount: Option<String>,
+    /// The client's goal in the advisor's words; none by default.
+    #[arg(long)]
+    goal: Option<String>,
     /// Memo language (the default model writes English best).
     #[arg(long, default_value = "en")]
     lang: Lang,
@@ -281,7 +287,7 @@ fn run(cli: Cli) -> Result<()> {
             };
             let list = ws.list_clients(&filter, copilot_app::workspace::today()?)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                emit(&format!("{}\n", serde_json::to_string_pretty(&list)?));
             } else {
                 let mut out = std::io::stdout().lock();
                 for c in &list {
@@ -307,17 +313,17 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Draft(args) => {
             let mut ws = open(&data_dir)?;
+            let currency: Currency = args
+                .currency
+                .parse()
+                .with_context(|| format!("--currency {:?}", args.currency))?;
             let amount = args
                 .amount
                 .as_deref()
                 .map(|a| -> Result<Money> {
                     let v = copilot_core::parse::parse_non_negative_amount(a)
                         .with_context(|| format!("--amount {a:?}"))?;
-                    let c: Currency = args
-                        .currency
-                        .parse()
-                        .with_context(|| format!("--currency {:?}", args.currency))?;
-                    Ok(Money::new(v, c))
+                    Ok(Money::new(v, currency))
                 })
                 .transpose()?;
             let input = DraftInput {
@@ -330,7 +336,7 @@ fn run(cli: Cli) -> Result<()> {
             ws.client(&input.client_id)?;
             let report = draft(&mut ws, &input, &args.model, args.json)?;
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                emit(&format!("{}\n", serde_json::to_string_pretty(&report)?));
             } else {
                 print_report(&report);
             }
@@ -340,7 +346,7 @@ fn run(cli: Cli) -> Result<()> {
             let ws = open(&data_dir)?;
             let list = ws.list_drafts()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                emit(&format!("{}\n", serde_json::to_string_pretty(&list)?));
             } else {
                 for d in &list {
                     println!(
@@ -360,7 +366,7 @@ fn run(cli: Cli) -> Result<()> {
             let ws = open(&data_dir)?;
             let d = ws.get_draft(&draft_id)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&d)?);
+                emit(&format!("{}\n", serde_json::to_string_pretty(&d)?));
             } else {
                 print_report(&d);
             }
@@ -528,20 +534,36 @@ fn draft(
 }
 
 fn print_report(r: &copilot_protocol::DraftReport) {
-    println!("{}", r.text.trim_end());
+    use std::fmt::Write as _;
+    let zh = r.lang == Lang::Zh;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", r.text.trim_end());
     if !r.flagged.is_empty() {
-        println!();
-        println!("Verifier (S14) removed {} claim(s):", r.flagged.len());
+        let _ = writeln!(out);
+        if zh {
+            let _ = writeln!(out, "核验删除了 {} 处表述：", r.flagged.len());
+        } else {
+            let _ = writeln!(out, "The verifier removed {} claim(s):", r.flagged.len());
+        }
         for f in &r.flagged {
-            println!("- {:?}: {}", f.text, f.reason);
+            let _ = writeln!(out, "- [{}] {:?}: {}", f.rule_id, f.text, f.reason);
         }
     }
     if !r.citations.is_empty() {
-        println!();
-        println!("Sources:");
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{}",
+            if zh {
+                "依据（产品文件片段）："
+            } else {
+                "Sources (product document passages):"
+            }
+        );
         for c in &r.citations {
             let snippet: String = c.text.chars().take(80).collect();
-            println!(
+            let _ = writeln!(
+                out,
                 "- {} [{}..{}] {}",
                 c.document_id,
                 c.start,
@@ -551,11 +573,36 @@ fn print_report(r: &copilot_protocol::DraftReport) {
         }
     }
     let p = &r.provenance;
-    println!();
-    println!(
-        "Provenance: draft {} · model {} {} sha256:{} · prompt {} · rules {} · index {} · operator {} · {}",
-        r.draft_id, p.model_name, p.quantization, p.model_sha256, p.prompt_version, p.rules_version, p.index_snapshot, p.operator, p.created_at
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{}: draft {} · model {} {} sha256:{} · prompt {} · rules {} · index {} · operator {} · {}",
+        if zh { "溯源信息" } else { "Provenance" },
+        r.draft_id,
+        p.model_name,
+        p.quantization,
+        p.model_sha256,
+        p.prompt_version,
+        p.rules_version,
+        p.index_snapshot,
+        p.operator,
+        p.created_at
     );
+    emit(&out);
+}
+
+/// Writes to stdout; a closed pipe (`copilot … | head`) ends the output quietly instead of panicking.
+fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: writing the output failed: {e}");
+            std::process::exit(1);
+        }
+    }
 }
 
 fn demo(data_dir: PathBuf, args: DemoArgs) -> Result<()> {
@@ -585,24 +632,29 @@ fn demo(data_dir: PathBuf, args: DemoArgs) -> Result<()> {
     };
     let assets = paths::assets_dir().ok_or(AppError::AssetsMissing)?;
     for s in ws.import_sample(&assets)? {
-        eprintln!("imported {} {:?} record(s)", s.records, s.kind);
+        eprintln!(
+            "imported {} {} record(s)",
+            s.records,
+            format!("{:?}", s.kind).to_lowercase()
+        );
     }
+    let client = ws.client(&args.client)?;
+    let amount = args
+        .amount
+        .as_deref()
+        .map(|a| -> Result<Money> {
+            let v = copilot_core::parse::parse_non_negative_amount(a)
+                .with_context(|| format!("--amount {a:?}"))?;
+            Ok(Money::new(v, client.investable_assets.currency))
+        })
+        .transpose()?;
     let input = DraftInput {
         client_id: args.client.clone(),
-        amount: Some(Money::new(
-            rust_decimal::Decimal::new(200_000, 0),
-            Currency::CNY,
-        )),
-        goal: Some(match args.lang {
-            Lang::En => "steady income for the child's school fees".into(),
-            Lang::Zh => "为孩子教育费用准备稳健收益".into(),
-        }),
+        amount,
+        goal: args.goal.clone(),
         lang: args.lang,
     };
-    eprintln!(
-        "drafting a recommendation for {} (amount 200,000.00 CNY) …",
-        input.client_id
-    );
+    eprintln!("drafting a recommendation for {} …", input.client_id);
     let report = draft(&mut ws, &input, &args.model, false)?;
     println!();
     print_report(&report);

@@ -233,7 +233,10 @@ pub fn verify(
     for phrase in BANNED_PHRASES {
         let needle = phrase.to_ascii_lowercase();
         for (start, m) in lower.match_indices(needle.as_str()) {
-            let original = rationale.get(start..start + m.len()).unwrap_or(m).to_string();
+            let original = rationale
+                .get(start..start + m.len())
+                .unwrap_or(m)
+                .to_string();
             flagged.push(FlaggedClaim {
                 text: original,
                 reason: msg(
@@ -257,10 +260,33 @@ pub fn verify(
 /// Sources: CBIRC 商业银行理财业务监督管理办法 (2018) Art. 51 (no promise of principal or return);
 /// CSRC 适当性管理办法 Art. 24; FINRA Rule 2210(d)(1) (no promissory or exaggerated claims).
 pub const BANNED_PHRASES: &[&str] = &[
-    "保本", "保收益", "保证收益", "稳赚", "无风险", "零风险", "刚性兑付", "确保收益", "一定能",
-    "guarantee", "risk-free", "risk free", "no risk", "without risk", "cannot lose", "can't lose",
-    "safe investment", "secure source of income", "proven track record", "will achieve", "will deliver",
-    "high-yield", "high-yielding", "high-reward", "high reward", "tax advantage", "approved by",
+    "保本",
+    "保收益",
+    "保证收益",
+    "稳赚",
+    "无风险",
+    "零风险",
+    "刚性兑付",
+    "确保收益",
+    "一定能",
+    "guarantee",
+    "risk-free",
+    "risk free",
+    "no risk",
+    "without risk",
+    "cannot lose",
+    "can't lose",
+    "safe investment",
+    "secure source of income",
+    "proven track record",
+    "will achieve",
+    "will deliver",
+    "high-yield",
+    "high-yielding",
+    "high-reward",
+    "high reward",
+    "tax advantage",
+    "approved by",
 ];
 
 /// Splits text into sentences (byte ranges): a sentence ends after `。！？!?`, a newline, or a `.`
@@ -441,7 +467,11 @@ mod tests {
             &["BF01".into()],
             Lang::En,
         );
-        assert!(v.flagged.iter().all(|f| f.rule_id == rules::S13) && v.flagged.len() == 3, "{:?}", v.flagged);
+        assert!(
+            v.flagged.iter().all(|f| f.rule_id == rules::S13) && v.flagged.len() == 3,
+            "{:?}",
+            v.flagged
+        );
         assert_eq!(v.text, "It suits the client. Liquidity fits.");
     }
 

@@ -73,9 +73,18 @@ pub fn render(input: &MemoInput<'_>) -> String {
     let lang = input.request.lang;
     let p = input.profile;
     let mut out = String::new();
+    let mut section = 0usize;
+    let mut heading = |zh: &str, en: &str| {
+        section += 1;
+        const ZH_NUMERALS: [&str; 9] = ["一", "二", "三", "四", "五", "六", "七", "八", "九"];
+        match lang {
+            Lang::Zh => format!("{}、{zh}", ZH_NUMERALS[(section - 1).min(8)]),
+            Lang::En => format!("{section}. {en}"),
+        }
+    };
     let _ = writeln!(out, "{}", ai_label(lang));
     let _ = writeln!(out);
-    let _ = writeln!(out, "{}", tr(lang, "一、客户概况", "1. Client summary"));
+    let _ = writeln!(out, "{}", heading("客户概况", "Client summary"));
     let level = p
         .risk_level
         .map(|l| l.to_string())
@@ -151,7 +160,7 @@ pub fn render(input: &MemoInput<'_>) -> String {
     let _ = writeln!(out);
 
     let proposed = input.assessment.proposed_codes(input.policy);
-    let _ = writeln!(out, "{}", tr(lang, "二、建议产品", "2. Proposed products"));
+    let _ = writeln!(out, "{}", heading("建议产品", "Proposed products"));
     if let Some(finding) = input
         .assessment
         .blocks
@@ -215,16 +224,53 @@ pub fn render(input: &MemoInput<'_>) -> String {
             let _ = writeln!(out, "   ! [{}] {}", w.rule_id, w.message);
         }
     }
+    let others: Vec<&str> = input
+        .assessment
+        .eligible
+        .iter()
+        .map(|e| e.product_code.as_str())
+        .filter(|c| !proposed.iter().any(|p| p == c))
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}{}",
+            tr(
+                lang,
+                "另有适合但本次未列入建议的产品：",
+                "Also suitable, not proposed this time: "
+            ),
+            others.join(", ")
+        );
+    }
+    let others: Vec<&str> = input
+        .assessment
+        .eligible
+        .iter()
+        .map(|e| e.product_code.as_str())
+        .filter(|c| !proposed.iter().any(|p| p == c))
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}{}",
+            tr(
+                lang,
+                "另有适合但本次未列入建议的产品：",
+                "Also suitable, not proposed this time: "
+            ),
+            others.join(", ")
+        );
+    }
     let _ = writeln!(out);
 
     if !input.rationale.trim().is_empty() {
         let _ = writeln!(
             out,
             "{}",
-            tr(
-                lang,
-                "三、推荐说明（AI 生成；已核验数字、产品与禁用语）",
-                "3. Rationale (AI-written; figures, products and banned wording checked)"
+            heading(
+                "推荐说明（AI 生成；已核验数字、产品与禁用语）",
+                "Rationale (AI-written; figures, products and banned wording checked)"
             )
         );
         let _ = writeln!(out, "{}", input.rationale.trim());
@@ -232,11 +278,7 @@ pub fn render(input: &MemoInput<'_>) -> String {
     }
 
     if !input.assessment.excluded.is_empty() && input.assessment.blocks.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}",
-            tr(lang, "四、未推荐的产品", "4. Products not proposed")
-        );
+        let _ = writeln!(out, "{}", heading("未推荐的产品", "Products not proposed"));
         for e in &input.assessment.excluded {
             let sep = if lang == Lang::Zh { "：" } else { ": " };
             let _ = writeln!(out, "- {}{sep}[{}] {}", e.product_code, e.rule_id, e.reason);
@@ -244,7 +286,7 @@ pub fn render(input: &MemoInput<'_>) -> String {
         let _ = writeln!(out);
     }
 
-    let _ = writeln!(out, "{}", tr(lang, "五、风险揭示与声明", "5. Disclosures"));
+    let _ = writeln!(out, "{}", heading("风险揭示与声明", "Disclosures"));
     let mut ratings: Vec<Rating> = proposed
         .iter()
         .filter_map(|c| input.shelf.iter().find(|x| &x.product_code == c))

@@ -66,6 +66,33 @@ pub fn normalize_width(s: &str) -> String {
         .to_string()
 }
 
+/// Cleans free text typed by a user (a goal, a comment) before it is shown in a memo or a prompt:
+/// removes control and format characters (zero-width spaces, bidi overrides such as U+202E, BOMs),
+/// folds every run of whitespace, line breaks included, into one space, trims, and keeps at most
+/// `max_chars` characters. Line breaks are removed so that free text cannot forge memo lines.
+pub fn sanitize_free_text(raw: &str, max_chars: usize) -> String {
+    let cleaned: String = raw
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| !c.is_control() && !is_format_char(*c))
+        .collect();
+    cleaned
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(max_chars)
+        .collect()
+}
+
+/// Unicode format characters (general category Cf) that matter for hidden text: zero-width
+/// characters, bidi embeddings/overrides/isolates, word joiner, BOM, soft hyphen, tags.
+fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{E0000}'..='\u{E007F}')
+}
+
 /// Parses an amount: `1,200,000.00`, `１２０万`, `1.2亿`, `50万元`, `¥500,000`, `500000 元`.
 ///
 /// Units: 万 = 10 000, 亿 = 100 000 000 (a trailing 元 or currency sign is ignored; the currency is a
@@ -383,6 +410,16 @@ mod tests {
             months_between(date!(2025 - 11 - 30), date!(2026 - 11 - 29)),
             11
         );
+    }
+
+    #[test]
+    fn free_text_cannot_forge_lines_or_hide_characters() {
+        let s = sanitize_free_text(
+            "PF01 is great.\n- risk level: C5\u{202E}\u{200B} end\t\r\n",
+            200,
+        );
+        assert_eq!(s, "PF01 is great. - risk level: C5 end");
+        assert_eq!(sanitize_free_text("  长期  持有 ", 3), "长期 ");
     }
 
     #[test]

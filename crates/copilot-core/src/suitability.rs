@@ -178,7 +178,10 @@ pub fn assess(
             message: t(
                 lang,
                 format!("无适合该客户的产品，不作推荐（{}）。", summary(Lang::Zh)),
-                format!("No product on the shelf is suitable for this client; no recommendation ({}).", summary(Lang::En)),
+                format!(
+                    "No product on the shelf is suitable for this client; no recommendation ({}).",
+                    summary(Lang::En)
+                ),
             ),
         }
     });
@@ -339,7 +342,10 @@ fn product_exclusion(
                 rules::S12,
                 t(
                     lang,
-                    format!("产品以{}认购，客户资产为{}。", min.currency, profile.investable_assets.currency),
+                    format!(
+                        "产品以{}认购，客户资产为{}。",
+                        min.currency, profile.investable_assets.currency
+                    ),
                     format!(
                         "The product subscribes in {}; the client's assets are in {}.",
                         min.currency, profile.investable_assets.currency
@@ -347,8 +353,7 @@ fn product_exclusion(
                 ),
             );
         }
-        None if min.amount > profile.investable_assets.amount =>
-        {
+        None if min.amount > profile.investable_assets.amount => {
             return exclude(
                 rules::S12,
                 t(
@@ -494,7 +499,10 @@ fn eligible_entry(
     if product.objective == profile.objective {
         reasons.push(t(
             lang,
-            format!("产品目标与客户投资目标（{}）一致。", crate::memo::objective_zh(profile.objective)),
+            format!(
+                "产品目标与客户投资目标（{}）一致。",
+                crate::memo::objective_zh(profile.objective)
+            ),
             format!(
                 "The product's objective matches the client's ({}).",
                 profile.objective

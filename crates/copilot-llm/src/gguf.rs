@@ -517,6 +517,13 @@ impl<R: Read + Seek> Parser<R> {
             let mut first_dim = 0;
             for d in 0..n_dims {
                 let dim = self.u64()?;
+                // An empty tensor has no place in a model and makes candle build a slice from a
+                // dangling pointer (a panic in debug builds, undefined behaviour in release).
+                if dim == 0 {
+                    return Err(self.malformed(format!(
+                        "tensor `{tensor_name}` has a zero-length dimension"
+                    )));
+                }
                 if d == 0 {
                     first_dim = dim;
                 }
@@ -968,8 +975,9 @@ mod tests {
             inspect(&b.build()),
             Err(LlmError::MalformedGguf { .. })
         ));
-        // Unknown ggml type, too many dims, element count overflow, bad block multiple.
+        // Unknown ggml type, too many dims, element count overflow, bad block multiple, empty dimension.
         for (dims, ty) in [
+            (vec![32u64, 0], 0u32),
             (vec![8u64], 77u32),
             (vec![1, 1, 1, 1, 1], 0),
             (vec![u64::MAX, 4], 0),

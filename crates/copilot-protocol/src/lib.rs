@@ -348,6 +348,8 @@ pub struct DraftReport {
     pub has_recommendation: bool,
     /// Client-level blocks (S2, S3): when present, every product is excluded.
     pub blocks: Vec<RuleFinding>,
+    /// Codes of the eligible products the memo proposes (the first few of `eligible`).
+    pub proposed: Vec<String>,
     /// Eligible products, best fit first.
     pub eligible: Vec<EligibleProduct>,
     /// Excluded products with the excluding rule.

@@ -28,6 +28,12 @@ pub const KDF_M_COST_KIB: u32 = 64 * 1024;
 pub const KDF_T_COST: u32 = 3;
 /// Argon2id lanes.
 pub const KDF_P_COST: u32 = 4;
+/// Largest Argon2id memory cost a vault file may ask for (1 GiB).
+pub const MAX_KDF_M_COST_KIB: u32 = 1024 * 1024;
+/// Largest Argon2id iteration count a vault file may ask for.
+pub const MAX_KDF_T_COST: u32 = 16;
+/// Largest Argon2id lane count a vault file may ask for.
+pub const MAX_KDF_P_COST: u32 = 16;
 /// Shortest recovery passphrase accepted, in characters.
 pub const MIN_PASSPHRASE_CHARS: usize = 10;
 
@@ -289,7 +295,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::process::id()
     ));
     {
-        let mut f = fs::File::create(&tmp)?;
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Owner only: wrapped keys still allow an offline guess at the passphrase.
+            options.mode(0o600);
+        }
+        let mut f = options.open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
     }
@@ -368,7 +382,9 @@ impl Vault {
                         KeychainStatus::Stored,
                     ),
                     Err(e) if keychain == KeychainUse::Required => return Err(e),
-                    Err(VaultError::KeychainUnavailable(reason)) => (None, KeychainStatus::Unavailable(reason)),
+                    Err(VaultError::KeychainUnavailable(reason)) => {
+                        (None, KeychainStatus::Unavailable(reason))
+                    }
                     Err(e) => (None, KeychainStatus::Unavailable(e.to_string())),
                 }
             }
@@ -444,6 +460,21 @@ impl Vault {
             return Err(VaultError::Corrupt {
                 path,
                 reason: format!("unknown KDF {:?}", file.passphrase.kdf),
+            });
+        }
+        // Bounds before any derivation: an altered file must not make unlock allocate terabytes or
+        // spin for hours, nor weaken the KDF below the policy.
+        let p = &file.passphrase;
+        let in_policy = (KDF_M_COST_KIB..=MAX_KDF_M_COST_KIB).contains(&p.m_cost_kib)
+            && (KDF_T_COST..=MAX_KDF_T_COST).contains(&p.t_cost)
+            && (1..=MAX_KDF_P_COST).contains(&p.p_cost);
+        if !in_policy {
+            return Err(VaultError::Corrupt {
+                path,
+                reason: format!(
+                    "Argon2id parameters m={} KiB t={} p={} are outside the accepted range (m {}-{} KiB, t {}-{}, p 1-{})",
+                    p.m_cost_kib, p.t_cost, p.p_cost, KDF_M_COST_KIB, MAX_KDF_M_COST_KIB, KDF_T_COST, MAX_KDF_T_COST, MAX_KDF_P_COST
+                ),
             });
         }
         Ok(Vault { path, file })
@@ -642,6 +673,21 @@ mod tests {
             Vault::open(dir.path()),
             Err(VaultError::NewerVersion { found: 2, .. })
         ));
+
+        // KDF parameters out of range (a huge memory cost would abort the process).
+        for (field, value) in [
+            ("m_cost_kib", 4_000_000_000u64),
+            ("t_cost", 4_000_000_000),
+            ("m_cost_kib", 8),
+        ] {
+            let mut v: serde_json::Value = serde_json::from_slice(&full).unwrap();
+            v["passphrase"][field] = serde_json::json!(value);
+            fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+            assert!(
+                matches!(Vault::open(dir.path()), Err(VaultError::Corrupt { .. })),
+                "{field}={value}"
+            );
+        }
 
         // An altered wrapped key fails authentication instead of yielding a wrong key.
         let mut v: serde_json::Value = serde_json::from_slice(&full).unwrap();
