@@ -516,20 +516,32 @@ fn draft(
             }
         }
         DraftProgress::Verifying => {
-            let _ = writeln!(err, "\nverifying figures and products …");
+            if first_token.is_some() {
+                let _ = writeln!(err, "\nverifying figures, products and wording …");
+            }
         }
     })?;
-    eprintln!(
-        "draft {} saved: {} eligible, {} excluded, {} flagged; prompt {} tokens, {} generated; first token after {:.2} s; total {:.2} s",
-        report.draft_id,
-        report.eligible.len(),
-        report.excluded.len(),
-        report.flagged.len(),
-        timings.prompt_tokens,
-        timings.generated_tokens,
-        first_token.unwrap_or(0.0),
-        draft_started.elapsed().as_secs_f64()
-    );
+    if timings.generated_tokens == 0 {
+        eprintln!(
+            "draft {} saved: {} eligible, {} excluded; no model call (nothing to propose); total {:.2} s",
+            report.draft_id,
+            report.eligible.len(),
+            report.excluded.len(),
+            draft_started.elapsed().as_secs_f64()
+        );
+    } else {
+        eprintln!(
+            "draft {} saved: {} eligible, {} excluded, {} flagged; prompt {} tokens, {} generated; first token after {:.2} s; total {:.2} s",
+            report.draft_id,
+            report.eligible.len(),
+            report.excluded.len(),
+            report.flagged.len(),
+            timings.prompt_tokens,
+            timings.generated_tokens,
+            first_token.unwrap_or(0.0),
+            draft_started.elapsed().as_secs_f64()
+        );
+    }
     Ok(report)
 }
 
