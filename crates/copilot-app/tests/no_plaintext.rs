@@ -61,7 +61,7 @@ fn encodings(s: &str) -> Vec<(String, Vec<u8>)> {
         let trimmed: String = enc.chars().skip(skip).collect();
         let keep = trimmed.len().saturating_sub(4);
         if keep >= 8 {
-            out.push((format!("base64+{pad}"), trimmed[..keep].as_bytes().to_vec()));
+            out.push((format!("base64+{pad}"), trimmed.as_bytes()[..keep].to_vec()));
         }
     }
     out

@@ -804,9 +804,19 @@ pub(crate) mod tests {
     fn s8_capacity_block_and_concentration_warning() {
         let c = client(RiskLevel::C3); // 1,000,000 investable
         let p = product("A", Rating::R2);
-        let a = assess(&c, &[p.clone()], &req(Some(1_000_001)), &Policy::default());
+        let a = assess(
+            &c,
+            std::slice::from_ref(&p),
+            &req(Some(1_000_001)),
+            &Policy::default(),
+        );
         assert_eq!(excluded_by(&a, "A"), Some(rules::S8));
-        let a = assess(&c, &[p.clone()], &req(Some(600_000)), &Policy::default());
+        let a = assess(
+            &c,
+            std::slice::from_ref(&p),
+            &req(Some(600_000)),
+            &Policy::default(),
+        );
         assert_eq!(a.eligible[0].warnings[0].rule_id, rules::S8);
         let a = assess(&c, &[p], &req(Some(500_000)), &Policy::default());
         assert!(a.eligible[0].warnings.is_empty());
