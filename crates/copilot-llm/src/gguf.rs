@@ -721,7 +721,7 @@ mod tests {
                 out.extend_from_slice(&ty.to_le_bytes());
                 out.extend_from_slice(&offset.to_le_bytes());
             }
-            while out.len() as u64 % self.alignment != 0 {
+            while !(out.len() as u64).is_multiple_of(self.alignment) {
                 out.push(0);
             }
             out.extend(std::iter::repeat_n(0u8, self.data_bytes));

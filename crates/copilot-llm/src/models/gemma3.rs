@@ -190,7 +190,7 @@ impl Gemma3 {
                 "Gemma 3 files with an explicit sliding-window pattern are not supported"
             );
         }
-        if head_count == 0 || head_count_kv == 0 || head_count % head_count_kv != 0 {
+        if head_count == 0 || head_count_kv == 0 || !head_count.is_multiple_of(head_count_kv) {
             candle_core::bail!("bad head counts {head_count}/{head_count_kv}");
         }
         // ggml/src/models/gemma3.cpp: 1/sqrt(head_dim), except 27B (62 layers).

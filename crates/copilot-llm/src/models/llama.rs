@@ -147,10 +147,11 @@ impl Llama {
         let rope_freq_base = md("rope.freq_base")
             .and_then(|v| v.to_f32())
             .unwrap_or(10_000.0);
-        if head_count == 0 || head_count_kv == 0 || head_count % head_count_kv != 0 {
+        if head_count == 0 || head_count_kv == 0 || !head_count.is_multiple_of(head_count_kv) {
             candle_core::bail!("bad head counts {head_count}/{head_count_kv}");
         }
-        if embedding_length % head_count != 0 || rope_dim != embedding_length / head_count {
+        if !embedding_length.is_multiple_of(head_count) || rope_dim != embedding_length / head_count
+        {
             candle_core::bail!("unsupported rope dimension {rope_dim}");
         }
         if md("expert_count").and_then(|v| v.to_u32()).unwrap_or(0) > 1 {
