@@ -134,6 +134,10 @@ impl Workspace {
         passphrase: &Passphrase,
         keychain: KeychainUse,
     ) -> Result<(Workspace, KeychainStatus)> {
+        // Refuse a weak passphrase before touching the directory (no stray lock file).
+        if passphrase.char_count() < copilot_vault::MIN_PASSPHRASE_CHARS {
+            return Err(copilot_vault::VaultError::WeakPassphrase.into());
+        }
         let lock = lock_dir(data_dir)?;
         let db_path = data_dir.join(copilot_store::DB_FILE);
         if db_path.exists() && !Vault::exists(data_dir) {

@@ -141,10 +141,21 @@ pub enum ImportError {
     },
 }
 
+/// How many problems the message lists; the full list stays in `ImportError::Invalid::errors`
+/// (a 200,000-row file with one bad column must not print 200,000 lines).
+pub const MAX_LISTED_ERRORS: usize = 200;
+
 fn list(errors: &[RowError]) -> String {
-    errors
+    let mut lines: Vec<String> = errors
         .iter()
+        .take(MAX_LISTED_ERRORS)
         .map(|e| format!("  {e}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    if errors.len() > MAX_LISTED_ERRORS {
+        lines.push(format!(
+            "  … and {} more problem(s) not listed",
+            errors.len() - MAX_LISTED_ERRORS
+        ));
+    }
+    lines.join("\n")
 }

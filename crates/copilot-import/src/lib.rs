@@ -16,7 +16,7 @@ pub use cells::neutralize_formula;
 pub use clients::parse_clients;
 pub use columns::{ColumnNeed, ColumnSpec, TableKind};
 pub use documents::import_documents;
-pub use error::{ImportError, Result, RowError};
+pub use error::{ImportError, Result, RowError, MAX_LISTED_ERRORS};
 pub use holdings::parse_holdings;
 pub use products::parse_products;
 pub use table::{read_table, CellType, Table};

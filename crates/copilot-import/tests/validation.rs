@@ -574,3 +574,33 @@ fn import_functions_wrap_row_errors_with_the_path() {
         Err(ImportError::MissingColumns { .. })
     ));
 }
+
+#[test]
+fn a_huge_error_list_is_capped_in_the_message_but_kept_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.csv");
+    let mut text = String::from("client_id,name,risk_level,assessment_date,investable_assets\n");
+    for i in 0..500 {
+        text.push_str(&format!("X{i},N,C9,2026-01-01,1000\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    match copilot_import::import_clients(&path, copilot_core::Currency::CNY) {
+        Err(e @ copilot_import::ImportError::Invalid { .. }) => {
+            let message = e.to_string();
+            assert!(
+                message.lines().count() <= copilot_import::MAX_LISTED_ERRORS + 2,
+                "{} lines",
+                message.lines().count()
+            );
+            assert!(
+                message.contains("300 more problem(s) not listed"),
+                "{message}"
+            );
+            let copilot_import::ImportError::Invalid { errors, .. } = e else {
+                unreachable!()
+            };
+            assert_eq!(errors.len(), 500);
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
