@@ -317,15 +317,7 @@ fn run(cli: Cli) -> Result<()> {
                 .currency
                 .parse()
                 .with_context(|| format!("--currency {:?}", args.currency))?;
-            let amount = args
-                .amount
-                .as_deref()
-                .map(|a| -> Result<Money> {
-                    let v = copilot_core::parse::parse_non_negative_amount(a)
-                        .with_context(|| format!("--amount {a:?}"))?;
-                    Ok(Money::new(v, currency))
-                })
-                .transpose()?;
+            let amount = amount_arg(args.amount.as_deref(), currency)?;
             let input = DraftInput {
                 client_id: args.client_id.clone(),
                 amount,
@@ -404,6 +396,17 @@ fn models(cmd: ModelsCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Parses an `--amount` value (`500000`, `500,000`, `50万`) in `currency`.
+fn amount_arg(amount: Option<&str>, currency: Currency) -> Result<Option<Money>> {
+    amount
+        .map(|a| {
+            let v = copilot_core::parse::parse_non_negative_amount(a)
+                .with_context(|| format!("--amount {a:?}"))?;
+            Ok(Money::new(v, currency))
+        })
+        .transpose()
 }
 
 fn report_keychain(status: &KeychainStatus) {
@@ -651,15 +654,7 @@ fn demo(data_dir: PathBuf, args: DemoArgs) -> Result<()> {
         );
     }
     let client = ws.client(&args.client)?;
-    let amount = args
-        .amount
-        .as_deref()
-        .map(|a| -> Result<Money> {
-            let v = copilot_core::parse::parse_non_negative_amount(a)
-                .with_context(|| format!("--amount {a:?}"))?;
-            Ok(Money::new(v, client.investable_assets.currency))
-        })
-        .transpose()?;
+    let amount = amount_arg(args.amount.as_deref(), client.investable_assets.currency)?;
     let input = DraftInput {
         client_id: args.client.clone(),
         amount,
