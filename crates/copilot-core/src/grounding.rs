@@ -162,6 +162,22 @@ pub fn verify(
         Lang::En => en,
     };
 
+    let not_proposed = |code: &str| {
+        msg(
+            format!("提及未推荐的产品 {code}，已删除。"),
+            format!("Names product {code} which is not proposed; removed."),
+        )
+    };
+    // Every finding: the span as written, its rule and reason; the span's sentence is removed.
+    let mut flag = |start: usize, end: usize, rule_id, reason: String| {
+        flagged.push(FlaggedClaim {
+            text: rationale[start..end].to_string(),
+            reason,
+            rule_id,
+        });
+        bad_ranges.push((start, end));
+    };
+
     for tok in figure_tokens(rationale) {
         let norm = normalize_width(&tok.text).to_ascii_uppercase();
         if let Some(p) = shelf
@@ -169,18 +185,12 @@ pub fn verify(
             .find(|p| p.product_code.eq_ignore_ascii_case(&norm))
         {
             if !proposed.contains(&p.product_code) {
-                flagged.push(FlaggedClaim {
-                    text: tok.text.clone(),
-                    reason: msg(
-                        format!("提及未推荐的产品 {}，已删除。", p.product_code),
-                        format!(
-                            "Names product {} which is not proposed; removed.",
-                            p.product_code
-                        ),
-                    ),
-                    rule_id: rules::S14,
-                });
-                bad_ranges.push((tok.start, tok.end));
+                flag(
+                    tok.start,
+                    tok.end,
+                    rules::S14,
+                    not_proposed(&p.product_code),
+                );
             }
             continue;
         }
@@ -192,15 +202,14 @@ pub fn verify(
             false
         };
         if !supported {
-            flagged.push(FlaggedClaim {
-                text: tok.text.clone(),
-                reason: msg(
-                    format!("数字“{}”不在所给事实中，无法溯源，已删除。", tok.text),
-                    format!("The figure \"{}\" is not among the facts given and cannot be traced; removed.", tok.text),
+            let reason = msg(
+                format!("数字“{}”不在所给事实中，无法溯源，已删除。", tok.text),
+                format!(
+                    "The figure \"{}\" is not among the facts given and cannot be traced; removed.",
+                    tok.text
                 ),
-                rule_id: rules::S14,
-            });
-            bad_ranges.push((tok.start, tok.end));
+            );
+            flag(tok.start, tok.end, rules::S14, reason);
         }
     }
 
@@ -211,18 +220,12 @@ pub fn verify(
                 continue;
             }
             for (start, m) in rationale.match_indices(name.as_str()) {
-                flagged.push(FlaggedClaim {
-                    text: m.to_string(),
-                    reason: msg(
-                        format!("提及未推荐的产品 {}，已删除。", p.product_code),
-                        format!(
-                            "Names product {} which is not proposed; removed.",
-                            p.product_code
-                        ),
-                    ),
-                    rule_id: rules::S14,
-                });
-                bad_ranges.push((start, start + m.len()));
+                flag(
+                    start,
+                    start + m.len(),
+                    rules::S14,
+                    not_proposed(&p.product_code),
+                );
             }
         }
     }
@@ -233,19 +236,11 @@ pub fn verify(
     for phrase in BANNED_PHRASES {
         let needle = phrase.to_ascii_lowercase();
         for (start, m) in lower.match_indices(needle.as_str()) {
-            let original = rationale
-                .get(start..start + m.len())
-                .unwrap_or(m)
-                .to_string();
-            flagged.push(FlaggedClaim {
-                text: original,
-                reason: msg(
-                    format!("“{phrase}”属于承诺本金或收益、或对不确定结果作确定性表述的用语，已删除。"),
-                    format!("\"{phrase}\" promises principal or returns or states an uncertain outcome as certain; removed."),
-                ),
-                rule_id: rules::S13,
-            });
-            bad_ranges.push((start, start + m.len()));
+            let reason = msg(
+                format!("“{phrase}”属于承诺本金或收益、或对不确定结果作确定性表述的用语，已删除。"),
+                format!("\"{phrase}\" promises principal or returns or states an uncertain outcome as certain; removed."),
+            );
+            flag(start, start + m.len(), rules::S13, reason);
         }
     }
 
