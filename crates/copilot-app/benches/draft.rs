@@ -7,7 +7,6 @@
 //! Figures, not assertions: compare runs on the same machine.
 
 use copilot_app::draft::{DraftInput, DraftProgress};
-use copilot_app::models::load_model;
 use copilot_app::reexports::{CancelFlag, KeychainUse, Passphrase};
 use copilot_app::{ModelManifest, Workspace};
 use copilot_core::{Currency, Lang, Money};
@@ -62,8 +61,8 @@ fn main() {
         .clone();
     let rss_before = status_field("VmRSS:");
     let t = Instant::now();
-    let mut model =
-        load_model(&manifest, &entry, threads).expect("model present (copilot models fetch)");
+    let mut handle = copilot_app::ModelHandle::new(manifest, entry.clone(), threads);
+    let model = handle.get().expect("model present (copilot models fetch)");
     let load_s = t.elapsed().as_secs_f64();
     println!(
         "machine: {} · {} threads",
@@ -80,7 +79,7 @@ fn main() {
     );
 
     let t = Instant::now();
-    let cached = copilot_app::draft::warm_up(&mut model, Lang::En).unwrap();
+    let cached = copilot_app::draft::warm_up(model, Lang::En).unwrap();
     println!(
         "warm-up (fixed prompt prefix, {cached} tokens, once per model load): {:.2} s",
         t.elapsed().as_secs_f64()
@@ -108,7 +107,7 @@ fn main() {
             let started = Instant::now();
             let mut first_token = None;
             let (report, timings) = ws
-                .draft(&input, &mut model, &entry, &CancelFlag::new(), &mut |p| {
+                .draft(&input, &mut handle, &CancelFlag::new(), &mut |p| {
                     if matches!(p, DraftProgress::Token(_)) && first_token.is_none() {
                         first_token = Some(started.elapsed().as_secs_f64());
                     }

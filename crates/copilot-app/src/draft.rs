@@ -1,7 +1,7 @@
 //! The drafting pipeline: rules → citations → prompt → local model → verifier → memo → store.
 
 use crate::error::{AppError, Result};
-use crate::models::ModelEntry;
+use crate::models::ModelHandle;
 use crate::workspace::Workspace;
 use copilot_core::{grounding, memo, prompt, suitability, DraftRequest, Lang, Money};
 use copilot_llm::{CancelFlag, ChatMessage, GenerationParams, LocalModel, StopReason};
@@ -24,6 +24,8 @@ pub enum DraftProgress {
         /// Excluded count.
         excluded: usize,
     },
+    /// The model is being loaded (first draft of the process only).
+    LoadingModel,
     /// The model starts reading the prompt.
     Prompting {
         /// Prompt tokens (after the chat template).
@@ -98,8 +100,7 @@ impl Workspace {
     pub fn draft(
         &mut self,
         input: &DraftInput,
-        model: &mut LocalModel,
-        model_entry: &ModelEntry,
+        model: &mut ModelHandle,
         cancel: &CancelFlag,
         progress: &mut dyn FnMut(DraftProgress),
     ) -> Result<(DraftReport, DraftTimings)> {
@@ -151,6 +152,10 @@ impl Workspace {
         timings.prepare_ms = started.elapsed().as_secs_f64() * 1e3;
         if assessment.has_recommendation() {
             let p = prompt::render_prompt(&facts, request.goal.as_deref(), request.lang);
+            if !model.is_loaded() {
+                progress(DraftProgress::LoadingModel);
+            }
+            let model = model.get()?;
             let text =
                 model.render_chat(&[ChatMessage::system(p.system), ChatMessage::user(p.user)])?;
             progress(DraftProgress::Prompting {
@@ -211,9 +216,10 @@ impl Workspace {
             flagged: verified.flagged,
             citations,
             provenance: Provenance {
-                model_sha256: model.info().sha256.clone(),
-                model_name: model_entry.name.clone(),
-                quantization: model.info().quantization.clone(),
+                // The manifest's values: a loaded model was verified against them.
+                model_sha256: model.entry().sha256.clone(),
+                model_name: model.entry().name.clone(),
+                quantization: model.entry().quantization.clone(),
                 prompt_version: prompt::PROMPT_VERSION.to_string(),
                 rules_version: policy.rules_version.clone(),
                 index_snapshot: self.index.snapshot_id()?,

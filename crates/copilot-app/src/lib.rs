@@ -8,7 +8,7 @@ pub mod paths;
 pub mod workspace;
 
 pub use error::{AppError, Result};
-pub use models::{ModelEntry, ModelManifest};
+pub use models::{ModelEntry, ModelHandle, ModelManifest};
 pub use workspace::{ClientFilter, ImportKind, ImportSummary, Workspace};
 
 /// Re-exports the front ends need, so that they depend on this crate only (the dependency rule in

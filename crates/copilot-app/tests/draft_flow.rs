@@ -2,9 +2,8 @@
 //! The model must have been fetched (`copilot models fetch`; scripts/test.sh does it).
 
 use copilot_app::draft::{DraftInput, DraftProgress};
-use copilot_app::models::load_model;
 use copilot_app::reexports::{CancelFlag, KeychainUse, Passphrase};
-use copilot_app::{AppError, ModelManifest, Workspace};
+use copilot_app::{AppError, ModelHandle, ModelManifest, Workspace};
 use copilot_core::{Currency, Lang, Money, Rating, RiskLevel};
 use copilot_protocol::rules;
 use std::path::{Path, PathBuf};
@@ -25,12 +24,17 @@ fn setup() -> (tempfile::TempDir, Workspace) {
     (dir, ws)
 }
 
-fn model() -> (copilot_llm::LocalModel, copilot_app::ModelEntry) {
+/// The default model, not yet loaded (drafts load it on first use).
+fn model() -> ModelHandle {
     let manifest = ModelManifest::load(&repo().join("models")).unwrap();
     let entry = manifest.entry(None).unwrap().clone();
-    let model = load_model(&manifest, &entry, None)
-        .unwrap_or_else(|e| panic!("{e} — run `copilot models fetch` (scripts/test.sh does)"));
-    (model, entry)
+    let path = manifest.path_of(&entry);
+    assert!(
+        path.exists(),
+        "{} is missing — run `copilot models fetch` (scripts/test.sh does)",
+        path.display()
+    );
+    ModelHandle::new(manifest, entry, None)
 }
 
 fn input(client: &str, amount: Option<i64>, lang: Lang) -> DraftInput {
@@ -45,13 +49,12 @@ fn input(client: &str, amount: Option<i64>, lang: Lang) -> DraftInput {
 #[test]
 fn draft_for_a_c2_client_with_the_real_model() {
     let (_dir, mut ws) = setup();
-    let (mut model, entry) = model();
+    let mut model = model();
     let mut tokens = Vec::new();
     let (report, timings) = ws
         .draft(
             &input("C0002", Some(200_000), Lang::En),
             &mut model,
-            &entry,
             &CancelFlag::new(),
             &mut |p| {
                 if let DraftProgress::Token(t) = p {
@@ -103,7 +106,8 @@ fn draft_for_a_c2_client_with_the_real_model() {
 
     // Provenance (S25) and persistence.
     let p = &report.provenance;
-    assert_eq!(p.model_sha256, entry.sha256);
+    assert_eq!(p.model_sha256, model.entry().sha256);
+    assert!(model.is_loaded());
     assert_eq!(p.quantization, "Q4_1");
     assert_eq!(p.prompt_version, copilot_core::prompt::PROMPT_VERSION);
     assert_eq!(p.index_snapshot.len(), 64);
@@ -113,14 +117,13 @@ fn draft_for_a_c2_client_with_the_real_model() {
 #[test]
 fn blocked_and_lowest_category_clients_never_reach_the_model() {
     let (_dir, mut ws) = setup();
-    let (mut model, entry) = model();
+    let mut model = model();
     // C0008: assessment expired (S3).
     let mut tokens = 0;
     let (r, t) = ws
         .draft(
             &input("C0008", None, Lang::Zh),
             &mut model,
-            &entry,
             &CancelFlag::new(),
             &mut |p| {
                 if matches!(p, DraftProgress::Token(_)) {
@@ -134,13 +137,13 @@ fn blocked_and_lowest_category_clients_never_reach_the_model() {
     assert!(r.excluded.iter().all(|e| e.rule_id == rules::S3));
     assert_eq!((tokens, t.generated_tokens), (0, 0));
     assert!(r.text.contains("不作推荐"));
+    assert!(!model.is_loaded(), "a blocked client needs no model");
 
     // C0007: lowest category: R1 only (S5).
     let (r, _) = ws
         .draft(
             &input("C0007", None, Lang::Zh),
             &mut model,
-            &entry,
             &CancelFlag::new(),
             &mut |_| {},
         )
@@ -154,14 +157,13 @@ fn blocked_and_lowest_category_clients_never_reach_the_model() {
 #[test]
 fn cancelling_mid_generation_saves_nothing() {
     let (_dir, mut ws) = setup();
-    let (mut model, entry) = model();
+    let mut model = model();
     let cancel = CancelFlag::new();
     let mut seen = 0;
     let err = ws
         .draft(
             &input("C0002", Some(200_000), Lang::En),
             &mut model,
-            &entry,
             &cancel.clone(),
             &mut |p| {
                 if matches!(p, DraftProgress::Token(_)) {
@@ -209,16 +211,16 @@ fn an_import_with_errors_writes_nothing() {
 #[test]
 fn a_warmed_up_prefix_is_reused_and_gives_the_same_draft() {
     let (_dir, mut ws) = setup();
-    let (mut model, entry) = model();
+    let mut model = model();
     let input = input("C0002", Some(200_000), Lang::En);
     let (cold, cold_t) = ws
-        .draft(&input, &mut model, &entry, &CancelFlag::new(), &mut |_| {})
+        .draft(&input, &mut model, &CancelFlag::new(), &mut |_| {})
         .unwrap();
     assert_eq!(cold_t.reused_prefix_tokens, 0);
-    let cached = copilot_app::draft::warm_up(&mut model, Lang::En).unwrap();
+    let cached = copilot_app::draft::warm_up(model.get().unwrap(), Lang::En).unwrap();
     assert!(cached > 10, "the system prompt is cached ({cached} tokens)");
     let (warm, warm_t) = ws
-        .draft(&input, &mut model, &entry, &CancelFlag::new(), &mut |_| {})
+        .draft(&input, &mut model, &CancelFlag::new(), &mut |_| {})
         .unwrap();
     assert_eq!(warm_t.reused_prefix_tokens, cached);
     assert_eq!(warm_t.prompt_tokens, cold_t.prompt_tokens);
@@ -231,7 +233,7 @@ fn a_warmed_up_prefix_is_reused_and_gives_the_same_draft() {
     // model's near-ties that can change a greedy choice, so warm and cold text may differ. With the
     // same cache state the draft is reproducible.
     let (again, again_t) = ws
-        .draft(&input, &mut model, &entry, &CancelFlag::new(), &mut |_| {})
+        .draft(&input, &mut model, &CancelFlag::new(), &mut |_| {})
         .unwrap();
     assert_eq!(again_t.reused_prefix_tokens, cached);
     assert_eq!(again.rationale_model, warm.rationale_model);

@@ -4,7 +4,6 @@
 
 use base64::Engine;
 use copilot_app::draft::DraftInput;
-use copilot_app::models::load_model;
 use copilot_app::reexports::{CancelFlag, KeychainUse, Passphrase};
 use copilot_app::{ModelManifest, Workspace};
 use copilot_core::Lang;
@@ -98,7 +97,7 @@ fn no_client_name_or_id_number_in_any_file_after_the_full_flow() {
         ws.import_sample(&repo().join("assets")).unwrap();
         let manifest = ModelManifest::load(&repo().join("models")).unwrap();
         let entry = manifest.entry(None).unwrap().clone();
-        let mut model = load_model(&manifest, &entry, None).unwrap();
+        let mut model = copilot_app::ModelHandle::new(manifest, entry, None);
         for (client, lang) in [("C0001", Lang::Zh), ("C0003", Lang::En)] {
             let input = DraftInput {
                 client_id: client.into(),
@@ -107,7 +106,7 @@ fn no_client_name_or_id_number_in_any_file_after_the_full_flow() {
                 lang,
             };
             let (report, _) = ws
-                .draft(&input, &mut model, &entry, &CancelFlag::new(), &mut |_| {})
+                .draft(&input, &mut model, &CancelFlag::new(), &mut |_| {})
                 .unwrap();
             // The memo does carry the name: it must be in the encrypted store and nowhere else.
             assert!(report

@@ -4,7 +4,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use copilot_app::draft::{DraftInput, DraftProgress};
-use copilot_app::models::{ensure_model, load_model};
+use copilot_app::models::{ensure_model, ModelHandle};
 use copilot_app::reexports::{
     CancelFlag, KeychainStatus, KeychainUse, Passphrase, UnlockMethod, Vault, VaultError,
     MIN_PASSPHRASE_CHARS,
@@ -486,10 +486,8 @@ fn draft(
 ) -> Result<copilot_protocol::DraftReport> {
     let manifest = ModelManifest::discover()?;
     let entry = manifest.entry(model_args.model.as_deref())?.clone();
-    let started = Instant::now();
-    eprintln!("loading model {} (verifying SHA-256) …", entry.name);
-    let mut model = load_model(&manifest, &entry, model_args.threads)?;
-    eprintln!("model loaded in {:.2} s", started.elapsed().as_secs_f64());
+    // Loaded only if the draft needs it (not for a blocked client or an empty shortlist).
+    let mut model = ModelHandle::new(manifest, entry, model_args.threads);
     let cancel = CancelFlag::new();
     {
         let c = cancel.clone();
@@ -499,12 +497,15 @@ fn draft(
     let draft_started = Instant::now();
     let mut first_token: Option<f64> = None;
     let mut err = std::io::stderr();
-    let (report, timings) = ws.draft(input, &mut model, &entry, &cancel, &mut |p| match p {
+    let (report, timings) = ws.draft(input, &mut model, &cancel, &mut |p| match p {
         DraftProgress::Assessed { eligible, excluded } => {
             let _ = writeln!(
                 err,
                 "suitability gate: {eligible} eligible, {excluded} excluded"
             );
+        }
+        DraftProgress::LoadingModel => {
+            let _ = writeln!(err, "loading the model (verifying SHA-256) …");
         }
         DraftProgress::Prompting { .. } => {
             let _ = writeln!(err, "writing the rationale (Ctrl-C cancels) …");
