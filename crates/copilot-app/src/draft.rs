@@ -161,14 +161,12 @@ impl Workspace {
             progress(DraftProgress::Prompting {
                 prompt_chars: text.chars().count(),
             });
+            // Greedy (reproducible), figures banned, a mild repeat penalty against loops.
             let params = GenerationParams {
                 ban_numerals: true,
-                ..GenerationParams::greedy(RATIONALE_MAX_TOKENS)
-            };
-            let params = GenerationParams {
                 repeat_penalty: 1.1,
                 repeat_last_n: 64,
-                ..params
+                ..GenerationParams::greedy(RATIONALE_MAX_TOKENS)
             };
             let generation = model.generate(&text, &params, cancel, &mut |piece| {
                 progress(DraftProgress::Token(piece.to_string()))

@@ -226,15 +226,10 @@ impl Workspace {
                 self.store.upsert_products(&all)?
             }
             ImportKind::Holdings => {
+                let known = self.store.client_ids()?;
                 let mut all = Vec::new();
                 for f in files {
                     let holdings = copilot_import::import_holdings(f)?;
-                    let known: std::collections::HashSet<String> = self
-                        .store
-                        .list_clients()?
-                        .into_iter()
-                        .map(|c| c.client_id)
-                        .collect();
                     if let Some(h) = holdings.iter().find(|h| !known.contains(&h.client_id)) {
                         return Err(AppError::HoldingWithoutClient {
                             file: file_name(f),
@@ -258,12 +253,7 @@ impl Workspace {
     }
 
     fn import_documents(&mut self, docs: Vec<ProductDocument>) -> Result<usize> {
-        let shelf: std::collections::HashSet<String> = self
-            .store
-            .list_products()?
-            .into_iter()
-            .map(|p| p.product_code)
-            .collect();
+        let shelf = self.store.product_codes()?;
         if let Some(d) = docs.iter().find(|d| !shelf.contains(&d.product_code)) {
             return Err(AppError::DocumentWithoutProduct {
                 file: d.file_name.clone(),

@@ -6,7 +6,6 @@
 //! rationale; products not proposed with the excluding rule; disclosures (S15: risk disclosure per
 //! rating, matching statement, past-performance disclaimer, AI-assisted label).
 
-use crate::money::format_amount;
 use crate::product::Product;
 use crate::profile::ClientProfile;
 use crate::suitability::{Assessment, DraftRequest, Policy};
@@ -161,28 +160,13 @@ pub fn render(input: &MemoInput<'_>) -> String {
 
     let proposed = input.assessment.proposed_codes(input.policy);
     let _ = writeln!(out, "{}", heading("建议产品", "Proposed products"));
-    if let Some(finding) = input
-        .assessment
-        .blocks
-        .first()
-        .or(input.assessment.no_recommendation.as_ref())
-    {
+    // Blocks (S2/S3) empty the shortlist, so S20 is present whenever there is a block.
+    if let Some(s20) = &input.assessment.no_recommendation {
         let _ = writeln!(out, "{}", tr(lang, "不作推荐。", "No recommendation."));
         for b in &input.assessment.blocks {
             let _ = writeln!(out, "- [{}] {}", b.rule_id, b.message);
         }
-        if let Some(s20) = &input.assessment.no_recommendation {
-            if !input
-                .assessment
-                .blocks
-                .iter()
-                .any(|b| b.message == s20.message)
-                && finding.rule_id != s20.rule_id
-                || input.assessment.blocks.is_empty()
-            {
-                let _ = writeln!(out, "- [{}] {}", s20.rule_id, s20.message);
-            }
-        }
+        let _ = writeln!(out, "- [{}] {}", s20.rule_id, s20.message);
     }
     for (i, code) in proposed.iter().enumerate() {
         let Some(prod) = input.shelf.iter().find(|x| &x.product_code == code) else {
@@ -223,25 +207,6 @@ pub fn render(input: &MemoInput<'_>) -> String {
         for w in &entry.warnings {
             let _ = writeln!(out, "   ! [{}] {}", w.rule_id, w.message);
         }
-    }
-    let others: Vec<&str> = input
-        .assessment
-        .eligible
-        .iter()
-        .map(|e| e.product_code.as_str())
-        .filter(|c| !proposed.iter().any(|p| p == c))
-        .collect();
-    if !others.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}{}",
-            tr(
-                lang,
-                "另有适合但本次未列入建议的产品：",
-                "Also suitable, not proposed this time: "
-            ),
-            others.join(", ")
-        );
     }
     let others: Vec<&str> = input
         .assessment
@@ -369,11 +334,6 @@ pub(crate) fn objective_zh(o: crate::Objective) -> &'static str {
     }
 }
 
-/// Formats an amount for the memo (re-exported for callers that print facts).
-pub fn amount(d: rust_decimal::Decimal) -> String {
-    format_amount(d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,6 +368,8 @@ mod tests {
         assert!(memo.contains(risk_disclosure(Rating::R2, Lang::Zh)));
         assert!(memo.contains("过往业绩不代表未来表现"));
         assert!(memo.contains("管理费率：0.80%/年"));
+        // Products eligible but not proposed are named once (none here: both lists are short).
+        assert!(memo.matches("另有适合但本次未列入建议的产品").count() <= 1);
     }
 
     #[test]

@@ -136,15 +136,14 @@ pub fn render_prompt(facts: &Facts, goal: Option<&str>, lang: Lang) -> Prompt {
         ));
     }
     user.push_str("Proposed products:\n");
-    for (code, name, product_facts) in &facts.products {
+    // Names only: codes carry digits, which the sampler bans, and a code adds nothing to the
+    // explanation; the deterministic sections print the codes.
+    for (_code, name, product_facts) in &facts.products {
         let line = product_facts
             .iter()
             .map(|f| format!("{} {}", f.label, f.value))
             .collect::<Vec<_>>()
             .join("; ");
-        // Names only: codes carry digits, which the sampler bans, and a code adds nothing to
-        // the explanation; the deterministic sections print the codes.
-        let _ = code;
         user.push_str(&format!("- {name}: {line}\n"));
     }
     // The instruction sits in the system message: it is the same for every client, so its KV state

@@ -265,6 +265,22 @@ impl Store {
         )
     }
 
+    /// The ids of all clients (no profile is decoded).
+    pub fn client_ids(&self) -> Result<std::collections::HashSet<String>> {
+        self.column_set("SELECT client_id FROM clients")
+    }
+
+    /// The codes of all products on the shelf (no product is decoded).
+    pub fn product_codes(&self) -> Result<std::collections::HashSet<String>> {
+        self.column_set("SELECT product_code FROM products")
+    }
+
+    fn column_set(&self, sql: &str) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// One client.
     pub fn get_client(&self, client_id: &str) -> Result<ClientProfile> {
         let data: Option<String> = self
