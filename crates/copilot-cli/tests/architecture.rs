@@ -116,51 +116,44 @@ fn no_http_client_in_the_dependency_graph() {
     );
 }
 
-#[test]
-fn keyring_is_built_with_a_real_platform_store() {
-    let meta = metadata();
-    let nodes = meta["resolve"]["nodes"].as_array().unwrap();
-    let keyring = nodes
-        .iter()
-        .find(|n| {
-            n["id"].as_str().unwrap().contains("keyring@")
-                || n["id"].as_str().unwrap().contains("#keyring@")
-        })
-        .expect("keyring in the graph");
-    let features: Vec<&str> = keyring["features"]
+/// The features a crate of the resolved graph is built with (package id `…#name@version`).
+fn resolved_features(meta: &Value, name: &str) -> Vec<String> {
+    let needle = format!("#{name}@");
+    let node = meta["resolve"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f.as_str().unwrap())
-        .collect();
+        .find(|n| n["id"].as_str().unwrap().contains(&needle))
+        .unwrap_or_else(|| panic!("{name} in the graph"));
+    node["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn keyring_is_built_with_a_real_platform_store() {
+    let features = resolved_features(&metadata(), "keyring");
+    let has = |f: &str| features.iter().any(|x| x == f);
     assert!(
-        features.contains(&"sync-secret-service")
-            || features.contains(&"async-secret-service")
-            || features.contains(&"linux-native"),
+        has("sync-secret-service") || has("async-secret-service") || has("linux-native"),
         "keyring without a platform store is an in-memory mock: {features:?}"
     );
     assert!(
-        features.contains(&"crypto-rust") || features.contains(&"crypto-openssl"),
+        has("crypto-rust") || has("crypto-openssl"),
         "Secret Service sessions must be encrypted: {features:?}"
     );
 }
 
 #[test]
 fn rusqlite_is_built_with_bundled_sqlcipher() {
-    let meta = metadata();
-    let nodes = meta["resolve"]["nodes"].as_array().unwrap();
-    let rusqlite = nodes
-        .iter()
-        .find(|n| n["id"].as_str().unwrap().contains("rusqlite@"))
-        .expect("rusqlite");
-    let features: Vec<&str> = rusqlite["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f.as_str().unwrap())
-        .collect();
+    let features = resolved_features(&metadata(), "rusqlite");
     assert!(
-        features.contains(&"bundled-sqlcipher-vendored-openssl"),
+        features
+            .iter()
+            .any(|f| f == "bundled-sqlcipher-vendored-openssl"),
         "{features:?}"
     );
 }
