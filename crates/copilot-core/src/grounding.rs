@@ -19,7 +19,7 @@ use crate::parse::normalize_width;
 use crate::product::Product;
 use crate::prompt::Facts;
 use crate::Lang;
-use copilot_protocol::{rules, FlaggedClaim};
+use copilot_protocol::{rules, Citation, FlaggedClaim};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 use std::str::FromStr;
@@ -128,9 +128,12 @@ struct Support {
     levels: BTreeSet<String>,
 }
 
-fn support_from(facts: &Facts) -> Support {
+fn support_from(facts: &Facts, evidence: &[Citation]) -> Support {
     let mut s = Support::default();
-    for value in facts.values() {
+    for value in facts
+        .values()
+        .chain(evidence.iter().map(|c| c.text.as_str()))
+    {
         for tok in figure_tokens(value) {
             let norm = normalize_width(&tok.text).to_ascii_uppercase();
             if is_level_token(&norm) {
@@ -143,18 +146,20 @@ fn support_from(facts: &Facts) -> Support {
     s
 }
 
-/// Verifies `rationale` against `facts`.
+/// Verifies `rationale` against `facts` (the profile and shelf values the model was given) and
+/// `evidence` (the cited document spans of the proposed products): S14.
 ///
 /// `shelf` is the whole product shelf (to recognise products the gate excluded); `proposed` the
 /// codes the memo proposes. Messages in `flagged` are in `lang`.
 pub fn verify(
     rationale: &str,
     facts: &Facts,
+    evidence: &[Citation],
     shelf: &[Product],
     proposed: &[String],
     lang: Lang,
 ) -> Verified {
-    let support = support_from(facts);
+    let support = support_from(facts, evidence);
     let mut flagged = Vec::new();
     let mut bad_ranges: Vec<(usize, usize)> = Vec::new();
     let msg = |zh: String, en: String| match lang {
@@ -174,6 +179,9 @@ pub fn verify(
             text: rationale[start..end].to_string(),
             reason,
             rule_id,
+            category: None,
+            start,
+            end,
         });
         bad_ranges.push((start, end));
     };
@@ -394,6 +402,7 @@ mod tests {
         let v = verify(
             "It fits a C3 client over 36 months. The fee is 0.8% and the amount 500000 is within capacity.",
             &facts(),
+            &[],
             &shelf,
             &["BF01".into()],
             Lang::En,
@@ -408,6 +417,7 @@ mod tests {
         let v = verify(
             "BF01 suits the client. It returned 7.5% last year. It is an R2 product.",
             &facts(),
+            &[],
             &shelf,
             &["BF01".into()],
             Lang::En,
@@ -424,6 +434,7 @@ mod tests {
         let v = verify(
             "BF01 fits。也可考虑EQ01。EQ01 product is great. This is R4 level.",
             &facts(),
+            &[],
             &shelf,
             &["BF01".into()],
             Lang::Zh,
@@ -444,6 +455,7 @@ mod tests {
         let v = verify(
             "收益可达８％。About ½ of it.",
             &facts(),
+            &[],
             &shelf,
             &["BF01".into()],
             Lang::Zh,
@@ -458,6 +470,7 @@ mod tests {
         let v = verify(
             "It suits the client. It offers a Guaranteed return and is risk-free. 该产品保本。Liquidity fits.",
             &facts(),
+            &[],
             &shelf,
             &["BF01".into()],
             Lang::En,
@@ -474,5 +487,24 @@ mod tests {
     fn sentences_do_not_split_decimals() {
         assert_eq!(sentence_ranges("Fee 0.30. Next").len(), 2);
         assert_eq!(sentence_ranges("一。二！").len(), 2);
+    }
+
+    #[test]
+    fn a_figure_in_a_cited_span_is_supported() {
+        let shelf = [product("BF01", Rating::R2)];
+        let cite = Citation {
+            product_code: "BF01".into(),
+            document_id: "BF01.md".into(),
+            start: 0,
+            end: 10,
+            text: "托管费率 0.05%/年。".into(),
+            fact: None,
+            figure: None,
+        };
+        let text = "The custody fee is 0.05% a year.";
+        let without = verify(text, &facts(), &[], &shelf, &["BF01".into()], Lang::En);
+        assert_eq!(without.flagged.len(), 1);
+        let with = verify(text, &facts(), &[cite], &shelf, &["BF01".into()], Lang::En);
+        assert!(with.flagged.is_empty(), "{:?}", with.flagged);
     }
 }

@@ -8,8 +8,9 @@
 
 use crate::product::Product;
 use crate::profile::ClientProfile;
-use crate::suitability::{Assessment, DraftRequest, Policy};
+use crate::suitability::{retain_until, Assessment, DraftRequest, Policy};
 use crate::{Lang, Rating};
+use copilot_protocol::{rules, Citation, Override, Provenance};
 use std::fmt::Write;
 
 /// Standard risk disclosure for a product rating (S15), in the memo language.
@@ -58,6 +59,12 @@ pub struct MemoInput<'a> {
     pub policy: &'a Policy,
     /// The verified rationale (may be empty).
     pub rationale: &'a str,
+    /// Overrides of warnings the advisor gave (S24), already checked.
+    pub overrides: &'a [Override],
+    /// Evidence: document spans for the proposed products' facts.
+    pub citations: &'a [Citation],
+    /// The draft's provenance (S25); the block is printed when given.
+    pub provenance: Option<&'a Provenance>,
 }
 
 fn tr(lang: Lang, zh: &str, en: &str) -> String {
@@ -158,7 +165,7 @@ pub fn render(input: &MemoInput<'_>) -> String {
     }
     let _ = writeln!(out);
 
-    let proposed = input.assessment.proposed_codes(input.policy);
+    let proposed = input.assessment.proposed_codes();
     let _ = writeln!(out, "{}", heading("建议产品", "Proposed products"));
     // Blocks (S2/S3) empty the shortlist, so S20 is present whenever there is a block.
     if let Some(s20) = &input.assessment.no_recommendation {
@@ -206,6 +213,32 @@ pub fn render(input: &MemoInput<'_>) -> String {
         }
         for w in &entry.warnings {
             let _ = writeln!(out, "   ! [{}] {}", w.rule_id, w.message);
+            let o = input.overrides.iter().find(|o| {
+                o.rule_id == w.rule_id && o.product_code.as_deref() == Some(code.as_str())
+            });
+            if let Some(o) = o {
+                let _ = writeln!(out, "     {}", override_line(o, input.policy, lang));
+            }
+        }
+        let sources: Vec<String> = input
+            .citations
+            .iter()
+            .filter(|c| &c.product_code == code && c.fact.is_some())
+            .map(|c| format!("{}[{}–{}]", c.document_id, c.start, c.end))
+            .collect();
+        if !sources.is_empty() {
+            let mut seen = Vec::new();
+            for s in sources {
+                if !seen.contains(&s) {
+                    seen.push(s);
+                }
+            }
+            let _ = writeln!(
+                out,
+                "   {}{}",
+                tr(lang, "依据文件：", "Sources: "),
+                seen.join(", ")
+            );
         }
     }
     let others: Vec<&str> = input
@@ -251,6 +284,49 @@ pub fn render(input: &MemoInput<'_>) -> String {
         let _ = writeln!(out);
     }
 
+    let a = input.assessment;
+    if !a.warnings.is_empty() || !a.requirements.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            heading("提示与特别程序", "Warnings and required steps")
+        );
+        for w in &a.warnings {
+            let _ = writeln!(out, "! [{}] {}", w.rule_id, w.message);
+            if let Some(o) = input
+                .overrides
+                .iter()
+                .find(|o| o.rule_id == w.rule_id && o.product_code.is_none())
+            {
+                let _ = writeln!(out, "  {}", override_line(o, input.policy, lang));
+            }
+        }
+        for r in &a.requirements {
+            let _ = writeln!(out, "- [{}] {}", r.rule_id, r.text);
+            if r.rule_id == rules::S6 {
+                if let Some(code) = &r.product_code {
+                    special_warning(&mut out, input, code);
+                }
+            }
+            if r.rule_id == rules::S9 {
+                if let Some(prod) = r
+                    .product_code
+                    .as_ref()
+                    .and_then(|c| input.shelf.iter().find(|x| &x.product_code == c))
+                {
+                    plain_summary(&mut out, prod, lang);
+                }
+            }
+            if r.rule_id == rules::S21 {
+                reg_bi_alternatives(&mut out, input);
+            }
+            if r.rule_id == rules::S19 {
+                eu_report(&mut out, input);
+            }
+        }
+        let _ = writeln!(out);
+    }
+
     let _ = writeln!(out, "{}", heading("风险揭示与声明", "Disclosures"));
     let mut ratings: Vec<Rating> = proposed
         .iter()
@@ -263,7 +339,17 @@ pub fn render(input: &MemoInput<'_>) -> String {
         let _ = writeln!(out, "- {}", risk_disclosure(*r, lang));
     }
     if let (Some(level), Some(max)) = (p.risk_level, ratings.last()) {
-        let _ = writeln!(
+        if max.as_number() > level.as_number() {
+            let _ = writeln!(
+                out,
+                "- {}",
+                match lang {
+                    Lang::Zh => format!("适当性匹配意见：客户风险等级为{level}，所建议产品的最高风险等级为{max}，高于客户风险等级；系客户主动要求，已出具特别风险警示，须客户确认并经主管审批（S6）。"),
+                    Lang::En => format!("Suitability statement: the client's risk level is {level}; the highest rating among the proposed products is {max}, above it. The client asked for it on their own initiative; the special risk warning applies and needs the client's confirmation and supervisor approval (S6)."),
+                }
+            );
+        } else {
+            let _ = writeln!(
             out,
             "- {}",
             match lang {
@@ -271,10 +357,199 @@ pub fn render(input: &MemoInput<'_>) -> String {
                 Lang::En => format!("Suitability statement: the client's risk level is {level}; the highest rating among the proposed products is {max}, which does not exceed it."),
             }
         );
+        }
     }
     let _ = writeln!(out, "- {}", past_performance_disclaimer(lang));
+    let _ = writeln!(
+        out,
+        "- {}",
+        tr(
+            lang,
+            "定期复核：建议至少每年一次，或在客户财务状况、投资目标或风险测评变化时，复核本建议的适当性。",
+            "Periodic review: the suitability of this recommendation is reviewed at least once a year, or when the client's finances, objectives or risk assessment change."
+        )
+    );
     let _ = writeln!(out, "- {}", ai_label(lang));
+
+    if let Some(pv) = input.provenance {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{}", heading("来源信息", "Provenance"));
+        let keep = retain_until(input.request.today, input.policy);
+        let rows: [(&str, &str, String); 8] = [
+            (
+                "模型",
+                "Model",
+                format!(
+                    "{} ({}), SHA-256 {}",
+                    pv.model_name, pv.quantization, pv.model_sha256
+                ),
+            ),
+            ("提示模板", "Prompt template", pv.prompt_version.clone()),
+            (
+                "规则包",
+                "Rule pack",
+                format!("{} (SHA-256 {})", pv.rules_version, pv.rules_sha256),
+            ),
+            ("检索索引快照", "Index snapshot", pv.index_snapshot.clone()),
+            ("操作人", "Operator", pv.operator.clone()),
+            ("生成时间", "Created", pv.created_at.clone()),
+            (
+                "规则评估日",
+                "Rules evaluated on",
+                input.request.today.to_string(),
+            ),
+            ("保存至", "Retain until", keep.to_string()),
+        ];
+        for (zh, en, v) in rows {
+            let _ = writeln!(
+                out,
+                "- {}{v}",
+                tr(lang, &format!("{zh}："), &format!("{en}: "))
+            );
+        }
+    }
     out
+}
+
+fn override_line(o: &Override, policy: &Policy, lang: Lang) -> String {
+    let label = policy
+        .override_reasons
+        .iter()
+        .find(|r| r.code == o.reason_code)
+        .map(|r| match lang {
+            Lang::Zh => r.zh.as_str(),
+            Lang::En => r.en.as_str(),
+        })
+        .unwrap_or("");
+    match lang {
+        Lang::Zh => format!("已由理财经理附原因覆盖（S24）：{} {label}", o.reason_code),
+        Lang::En => format!("Overridden by the advisor (S24): {} {label}", o.reason_code),
+    }
+}
+
+/// The S6 special written risk warning (特别风险警示书), to be signed by the client.
+fn special_warning(out: &mut String, input: &MemoInput<'_>, code: &str) {
+    let lang = input.request.lang;
+    let Some(prod) = input.shelf.iter().find(|x| x.product_code == code) else {
+        return;
+    };
+    let level = input
+        .profile
+        .risk_level
+        .map(|l| l.to_string())
+        .unwrap_or_default();
+    let rating = prod.effective_rating();
+    let _ = match lang {
+        Lang::Zh => writeln!(
+            out,
+            "  特别风险警示书：客户 {}（{}）主动要求购买 {}（{}），该产品风险等级为{rating}，高于客户风险承受能力等级{level}。本行未主动推荐该产品。该产品不保证本金和收益，可能造成超出客户承受能力的损失。客户确认已阅读并理解上述警示，自愿承担相应风险。\n  客户签字：＿＿＿＿＿＿  日期：＿＿＿＿＿＿    主管审批：＿＿＿＿＿＿",
+            input.profile.name.expose(),
+            input.profile.client_id,
+            prod.name(lang),
+            prod.product_code
+        ),
+        Lang::En => writeln!(
+            out,
+            "  Special written risk warning: the client {} ({}) asked on their own initiative to buy {} ({}), rated {rating}, above the client's risk level {level}. The bank did not recommend it. Principal and returns are not guaranteed and losses beyond the client's capacity may occur. The client confirms having read and understood this warning and accepts the risk.\n  Client signature: ________  Date: ________    Supervisor approval: ________",
+            input.profile.name.expose(),
+            input.profile.client_id,
+            prod.name(lang),
+            prod.product_code
+        ),
+    };
+}
+
+/// The S9 plain-language summary (通俗说明) for elderly clients.
+fn plain_summary(out: &mut String, prod: &Product, lang: Lang) {
+    let redeem = match (prod.liquidity, prod.lockup()) {
+        (crate::Liquidity::Open, 0) => tr(
+            lang,
+            "可以随时申请取回",
+            "you can ask for the money back at any time",
+        ),
+        (_, m) => match lang {
+            Lang::Zh => format!("至少 {m} 个月内不能取回"),
+            Lang::En => format!("the money cannot be taken out for at least {m} months"),
+        },
+    };
+    let _ = match lang {
+        Lang::Zh => writeln!(
+            out,
+            "  通俗说明：{}不是存款，不保证本金；最坏情况下可能损失大部分甚至全部本金；{redeem}；每年管理费 {}%。请与家人商量后再决定。",
+            prod.name(lang),
+            pct(prod.management_fee_pct)
+        ),
+        Lang::En => writeln!(
+            out,
+            "  In plain words: {} is not a deposit and the money put in is not protected; in the worst case most or all of it can be lost; {redeem}; the yearly management fee is {}%. Please talk it over with your family before deciding.",
+            prod.name(lang),
+            pct(prod.management_fee_pct)
+        ),
+    };
+}
+
+/// S21: the alternatives considered (the other eligible products) with their costs.
+fn reg_bi_alternatives(out: &mut String, input: &MemoInput<'_>) {
+    let lang = input.request.lang;
+    for e in &input.assessment.eligible {
+        if let Some(prod) = input
+            .shelf
+            .iter()
+            .find(|x| x.product_code == e.product_code)
+        {
+            let proposed = input.assessment.proposed.contains(&e.product_code);
+            let _ = writeln!(
+                out,
+                "  {} {} — {}: {}%/{}, {}: {}%{}",
+                if proposed { "*" } else { "·" },
+                prod.product_code,
+                tr(lang, "管理费率", "management fee"),
+                pct(prod.management_fee_pct),
+                tr(lang, "年", "yr"),
+                tr(lang, "认购费率", "subscription fee"),
+                pct(prod.subscription_fee_pct),
+                if proposed {
+                    tr(lang, "（建议）", " (proposed)")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+}
+
+/// S19: the EU suitability report's statement of fit (Delegated Reg. 2017/565 Art. 54(12)).
+fn eu_report(out: &mut String, input: &MemoInput<'_>) {
+    let p = input.profile;
+    let lang = input.request.lang;
+    let horizon = p
+        .horizon_months
+        .map(|h| h.to_string())
+        .unwrap_or_else(|| "-".into());
+    let tolerance = p
+        .loss_tolerance
+        .map(|t| t.as_str().to_string())
+        .unwrap_or_else(|| "-".into());
+    let _ = match lang {
+        Lang::Zh => writeln!(
+            out,
+            "  与客户情况的匹配：投资目标 {}；投资期限 {horizon} 个月；知识与经验 {} 年（{}）；风险态度 {}（可接受亏损：{tolerance}）；损失承受能力以可投资资产 {} 为限。费用见各产品费率。",
+            objective_zh(p.objective),
+            p.experience_years,
+            p.experience_types.join("、"),
+            p.risk_level.map(|l| l.to_string()).unwrap_or_default(),
+            p.investable_assets.display()
+        ),
+        Lang::En => writeln!(
+            out,
+            "  Fit with the client: objective {}; horizon {horizon} months; knowledge and experience {} years ({}); risk attitude {} (loss tolerance: {tolerance}); capacity for loss bounded by investable assets of {}. Costs: see each product's fees.",
+            p.objective,
+            p.experience_years,
+            p.experience_types.join(", "),
+            p.risk_level.map(|l| l.to_string()).unwrap_or_default(),
+            p.investable_assets.display()
+        ),
+    };
 }
 
 /// One line of product facts, all from the shelf.
@@ -347,10 +622,8 @@ mod tests {
         let shelf = [product("BF01", Rating::R2), product("EQ01", Rating::R4)];
         let profile = client(RiskLevel::C3);
         let request = DraftRequest {
-            amount: None,
             goal: Some("养老".into()),
-            lang: Lang::Zh,
-            today: date!(2026 - 11 - 29),
+            ..DraftRequest::new(Lang::Zh, date!(2026 - 11 - 29))
         };
         let policy = Policy::default();
         let a = assess(&profile, &shelf, &request, &policy);
@@ -361,6 +634,9 @@ mod tests {
             request: &request,
             policy: &policy,
             rationale: "适合稳健投资。",
+            overrides: &[],
+            citations: &[],
+            provenance: None,
         });
         assert!(memo.starts_with("【AI 辅助草稿】"));
         assert!(memo.contains("BF01"));
@@ -376,12 +652,7 @@ mod tests {
     fn no_recommendation_memo_states_s20() {
         let shelf = [product("EQ01", Rating::R4)];
         let profile = client(RiskLevel::C2);
-        let request = DraftRequest {
-            amount: None,
-            goal: None,
-            lang: Lang::En,
-            today: date!(2026 - 11 - 29),
-        };
+        let request = DraftRequest::new(Lang::En, date!(2026 - 11 - 29));
         let policy = Policy::default();
         let a = assess(&profile, &shelf, &request, &policy);
         let memo = render(&MemoInput {
@@ -391,6 +662,9 @@ mod tests {
             request: &request,
             policy: &policy,
             rationale: "",
+            overrides: &[],
+            citations: &[],
+            provenance: None,
         });
         assert!(memo.contains("No recommendation."));
         assert!(memo.contains("[S20]"));

@@ -139,6 +139,17 @@ impl Product {
         }
     }
 
+    /// Months the money is locked up: the lock-up, or for a closed product its whole term if
+    /// longer (S7).
+    pub fn lockup(&self) -> u32 {
+        self.lockup_months
+            .max(if self.liquidity == Liquidity::Closed {
+                self.term_months
+            } else {
+                0
+            })
+    }
+
     /// The product's currency (that of its minimum subscription).
     pub fn currency(&self) -> Currency {
         self.min_subscription.currency

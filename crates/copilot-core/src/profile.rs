@@ -96,6 +96,20 @@ word_enum!(
     ]
 );
 
+word_enum!(
+    /// The questionnaire's answer on losses (风险测评问卷：可接受的亏损), used to find contradictions (S18).
+    LossTolerance, "none/small/moderate/large (不能接受亏损/小幅/中等/较大)", [
+        /// No loss acceptable (不能接受任何亏损).
+        NoLoss => "none" | "不能接受亏损" | "不能接受任何亏损" | "无",
+        /// Small losses only (小幅亏损).
+        Small => "small" | "小幅" | "小幅亏损",
+        /// Moderate losses (中等亏损).
+        Moderate => "moderate" | "中等" | "中等亏损",
+        /// Large losses (较大亏损).
+        Large => "large" | "较大" | "较大亏损",
+    ]
+);
+
 impl Objective {
     /// 0 (preservation) … 3 (growth).
     pub fn rank(self) -> u8 {
@@ -156,6 +170,12 @@ pub struct ClientProfile {
     pub notes: Option<Sensitive>,
     /// Date the profile's financial data last changed; an assessment before it is stale (S3).
     pub profile_updated: Option<Date>,
+    /// Questionnaire: which losses the client says they accept (S18), if asked.
+    #[serde(default)]
+    pub loss_tolerance: Option<LossTolerance>,
+    /// Questionnaire: the largest loss the client says they can bear, percent 0–100 (S18), if asked.
+    #[serde(default)]
+    pub max_loss_pct: Option<u32>,
 }
 
 impl ClientProfile {

@@ -61,7 +61,7 @@ pub fn collect_facts(
     shelf: &[Product],
     assessment: &Assessment,
     request: &DraftRequest,
-    policy: &Policy,
+    _policy: &Policy,
 ) -> Facts {
     let mut client = Vec::new();
     if let Some(level) = profile.risk_level {
@@ -84,7 +84,7 @@ pub fn collect_facts(
         ));
     }
     let mut products = Vec::new();
-    for code in assessment.proposed_codes(policy) {
+    for code in assessment.proposed_codes() {
         let Some(p) = shelf.iter().find(|p| p.product_code == code) else {
             continue;
         };

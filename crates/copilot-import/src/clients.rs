@@ -9,7 +9,7 @@ use copilot_core::parse::{
     validate_id_number,
 };
 use copilot_core::{
-    CivilCapacity, ClientProfile, Currency, InvestorClass, LiquidityNeed, Money, Objective,
+    CivilCapacity, ClientProfile, Currency, InvestorClass, LiquidityNeed, LossTolerance, Money, Objective,
     RiskLevel, Sensitive,
 };
 use std::collections::HashMap;
@@ -89,6 +89,14 @@ fn parse_row(
     let experience_types = r.optional("experience_types", |s| Ok::<_, Problem>(split_list(s)));
     let notes = r.text("notes");
     let profile_updated = r.optional("profile_updated", |s| Ok(parse_date(s)?));
+    let loss_tolerance = r.optional("loss_tolerance", |s| Ok(s.parse::<LossTolerance>()?));
+    let max_loss_pct = r.optional("max_loss_pct", |s| {
+        let n = parse_u32(s)?;
+        if n > 100 {
+            return Err(Problem::Message("a percentage 0–100 is expected".into()));
+        }
+        Ok(n)
+    });
 
     // Cross-field checks. Each runs only on values that parsed, so one bad cell gives one error.
     let id_birth_date = id_number.as_deref().and_then(id_number_birth_date);
@@ -157,5 +165,7 @@ fn parse_row(
         experience_types: experience_types.unwrap_or_default(),
         notes: notes.map(Sensitive::new),
         profile_updated,
+        loss_tolerance,
+        max_loss_pct,
     })
 }

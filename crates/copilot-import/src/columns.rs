@@ -92,6 +92,8 @@ const CLIENT_COLUMNS: &[ColumnSpec] = &[
     col("experience_types", &["experience_types", "投资经验品种"], Optional, PLAIN),
     col("notes", &["notes", "备注"], Optional, PERSONAL),
     col("profile_updated", &["profile_updated", "资料更新日期"], Optional, PLAIN),
+    col("loss_tolerance", &["loss_tolerance", "可接受亏损", "亏损承受"], Optional, PLAIN),
+    col("max_loss_pct", &["max_loss_pct", "最大可承受亏损(%)", "最大可承受亏损（%）", "最大可承受亏损"], Optional, PLAIN),
 ];
 
 #[rustfmt::skip]

@@ -114,7 +114,15 @@ impl RuleId {
     pub fn number(self) -> u8 {
         self.0
     }
+
+    /// Every rule, S1 to S25.
+    pub fn all() -> impl Iterator<Item = RuleId> {
+        (1..=RULE_COUNT as u8).map(RuleId)
+    }
 }
+
+/// How many rules there are (S1 … S25).
+pub const RULE_COUNT: usize = 25;
 
 /// Named rule ids used in code, so that a typo cannot invent a rule.
 pub mod rules {
@@ -149,8 +157,24 @@ pub mod rules {
     pub const S14: RuleId = RuleId(14);
     /// Mandatory disclosures.
     pub const S15: RuleId = RuleId(15);
+    /// Branch sale under dual recording (双录).
+    pub const S16: RuleId = RuleId(16);
+    /// A product's rating changed after a draft: re-check.
+    pub const S17: RuleId = RuleId(17);
+    /// Contradictory questionnaire answers.
+    pub const S18: RuleId = RuleId(18);
+    /// EU suitability report contents.
+    pub const S19: RuleId = RuleId(19);
     /// Nothing suitable: no recommendation.
     pub const S20: RuleId = RuleId(20);
+    /// US Reg BI care: alternatives and costs.
+    pub const S21: RuleId = RuleId(21);
+    /// The approver is not the drafter and is a supervisor.
+    pub const S22: RuleId = RuleId(22);
+    /// Retention of the approved record.
+    pub const S23: RuleId = RuleId(23);
+    /// Overrides: warn with a reason code only.
+    pub const S24: RuleId = RuleId(24);
     /// Provenance on every draft.
     pub const S25: RuleId = RuleId(25);
 }
@@ -259,6 +283,9 @@ pub struct EligibleProduct {
     pub reasons: Vec<String>,
     /// Warnings that do not block (e.g. S8 concentration above the warn threshold).
     pub warnings: Vec<RuleFinding>,
+    /// Eligible only because the client asked for it above their level (S6 path).
+    #[serde(default)]
+    pub client_initiated: bool,
 }
 
 /// A product the gate excluded, with the first rule that excluded it.
@@ -281,6 +308,71 @@ pub struct RuleFinding {
     pub message: String,
 }
 
+/// Something the draft must carry or the workflow must do before approval (the rule's effect is
+/// "require documents"): a special written warning (S6), the special-care path (S9, S10), the
+/// cooling-off statement (S11), the disclosures (S15), the dual-recording reference (S16), the EU
+/// report contents (S19), the Reg BI care record (S21), a forced review (S18).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Requirement {
+    /// The rule that requires it.
+    pub rule_id: RuleId,
+    /// The product it concerns, if it is about one product.
+    pub product_code: Option<String>,
+    /// Stable codes of the items required, e.g. `special_risk_warning`, `client_confirmation`,
+    /// `supervisor_approval`, `plain_language_summary`, `consideration_period`,
+    /// `special_care_checklist`, `cooling_off`, `disclosures`, `recording_reference`,
+    /// `eu_suitability_report`, `reg_bi_care_record`, `supervisor_review`.
+    pub items: Vec<String>,
+    /// What is required, in the memo's language.
+    pub text: String,
+}
+
+/// An advisor's override of a *warning* with a reason code (S24). Blocks cannot be overridden
+/// (S4 only yields to the client-initiated path S6; S5 never).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    /// The warning's rule (S8, S18, or S7 when the pack makes it a warning).
+    pub rule_id: RuleId,
+    /// The product the warning is on; `None` for a client-level warning (S18).
+    pub product_code: Option<String>,
+    /// A reason code from the rule pack.
+    pub reason_code: String,
+}
+
+/// Text in client notes or product documents that looks like an instruction to the model, role
+/// markup, hidden characters, or a request for other clients' data. Such text never changes the
+/// gate's result; it is shown to the reviewer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InjectionNotice {
+    /// Where the text was: `notes` or `document:<id>`.
+    pub source: String,
+    /// Kind: `instruction`, `role_markup`, `hidden_characters`, `data_exfiltration`.
+    pub kind: String,
+    /// The matched text (hidden characters shown as `U+200B` escapes).
+    pub text: String,
+    /// Explanation, in the memo's language.
+    pub message: String,
+}
+
+/// S17: the draft no longer stands because a product it cites changed rating.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invalidation {
+    /// Always S17.
+    pub rule_id: RuleId,
+    /// The product whose rating changed.
+    pub product_code: String,
+    /// Effective rating when the draft was made.
+    pub old_rating: Rating,
+    /// Effective rating now.
+    pub new_rating: Rating,
+    /// The re-match: `None` when the product is still eligible, else the rule that now excludes it.
+    pub now_excluded_by: Option<RuleId>,
+    /// Explanation, in the draft's language.
+    pub message: String,
+    /// When it was invalidated, RFC 3339 UTC.
+    pub at: String,
+}
+
 /// A span of the draft text that the verifier could not trace to a source (S14) or that names a
 /// product the gate did not allow. The span was removed from the model's rationale.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -289,8 +381,17 @@ pub struct FlaggedClaim {
     pub text: String,
     /// Why it was flagged.
     pub reason: String,
-    /// The rule that flagged it (S14 for numbers, S4/S5/S7… for an excluded product).
+    /// The rule that flagged it (S14 for figures and products, S13 for the language lint).
     pub rule_id: RuleId,
+    /// For S13: the lint category (`promise`, `certainty`, `prediction`, `blurring`).
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Byte offsets of `text` in the text that was checked (`rationale_model`), `[start, end)`.
+    #[serde(default)]
+    pub start: usize,
+    /// End offset (exclusive).
+    #[serde(default)]
+    pub end: usize,
 }
 
 /// A supporting passage from a product document.
@@ -306,6 +407,13 @@ pub struct Citation {
     pub end: usize,
     /// The span's text.
     pub text: String,
+    /// The fact the span supports (e.g. `management_fee_pct`, `rating`, `min_subscription`), or
+    /// `None` for a passage retrieved for the goal.
+    #[serde(default)]
+    pub fact: Option<String>,
+    /// The figure as written in the span (e.g. `0.30%`), when the citation supports a figure.
+    #[serde(default)]
+    pub figure: Option<String>,
 }
 
 /// Provenance of a draft (S25).
@@ -319,8 +427,11 @@ pub struct Provenance {
     pub quantization: String,
     /// Version of the prompt template.
     pub prompt_version: String,
-    /// Version of the suitability rule pack.
+    /// Version of the suitability rule pack (`id@version`).
     pub rules_version: String,
+    /// SHA-256 of the rule-pack file, lowercase hex.
+    #[serde(default)]
+    pub rules_sha256: String,
     /// Identifier of the search-index snapshot the citations came from.
     pub index_snapshot: String,
     /// Operator (OS user or signed-in advisor).
@@ -366,6 +477,33 @@ pub struct DraftReport {
     pub citations: Vec<Citation>,
     /// Provenance (S25).
     pub provenance: Provenance,
+    /// Client-level warnings (S18 questionnaire contradictions); product warnings are on `eligible`.
+    #[serde(default)]
+    pub warnings: Vec<RuleFinding>,
+    /// What the draft or the workflow must carry before approval.
+    #[serde(default)]
+    pub requirements: Vec<Requirement>,
+    /// Warnings the advisor overrode, with the reason codes (S24).
+    #[serde(default)]
+    pub overrides: Vec<Override>,
+    /// Products the client asked for on their own initiative (S6), as requested.
+    #[serde(default)]
+    pub client_initiated: Vec<String>,
+    /// Sales channel (`branch` or `remote`), for S16.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// Dual-recording (双录) reference, if given (S16).
+    #[serde(default)]
+    pub recording_id: Option<String>,
+    /// Suspected prompt injection in the notes or the cited documents, for the reviewer.
+    #[serde(default)]
+    pub injection: Vec<InjectionNotice>,
+    /// Keep the record at least until this date (S23), ISO 8601.
+    #[serde(default)]
+    pub retain_until: Option<String>,
+    /// Set when a cited product's rating changed after the draft (S17).
+    #[serde(default)]
+    pub invalidated: Option<Invalidation>,
 }
 
 /// One stored draft in a list (`copilot drafts list --json`).

@@ -549,6 +549,8 @@ mod fixture_tests {
             experience_types: vec![],
             notes: None,
             profile_updated: None,
+            loss_tolerance: None,
+            max_loss_pct: None,
         }
     }
 

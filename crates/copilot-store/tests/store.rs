@@ -34,6 +34,8 @@ fn client(id: &str, name: &str) -> ClientProfile {
         experience_types: vec![],
         notes: Some(Sensitive::new("金丝雀备注 canary-note-7f3a")),
         profile_updated: None,
+        loss_tolerance: None,
+        max_loss_pct: None,
     }
 }
 
