@@ -3,6 +3,8 @@
 
 pub mod evidence;
 pub mod grounding;
+pub mod injection;
+pub mod lint;
 pub mod memo;
 pub mod money;
 pub mod parse;
