@@ -96,13 +96,12 @@ fn main() {
     for round in 0..3 {
         for (client, lang) in clients {
             let input = DraftInput {
-                client_id: client.into(),
                 amount: Some(Money::new(
                     rust_decimal::Decimal::new(100_000, 0),
                     Currency::CNY,
                 )),
                 goal: Some("steady growth over the next years".into()),
-                lang,
+                ..DraftInput::new(client, lang)
             };
             let started = Instant::now();
             let mut first_token = None;

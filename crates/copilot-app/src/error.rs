@@ -68,6 +68,12 @@ pub enum AppError {
     /// Invalid request.
     #[error("{0}")]
     InvalidRequest(String),
+    /// A rule refused the request (e.g. S24: an override of a block).
+    #[error("[{}] {}", .0.rule_id, .0.message)]
+    Rule(copilot_protocol::RuleFinding),
+    /// A rule file (pack, lint or injection patterns) is missing or invalid.
+    #[error("rules: {0}")]
+    Rules(String),
     /// File-system error.
     #[error("{path}: {source}")]
     Io {

@@ -3,12 +3,15 @@
 
 pub mod draft;
 pub mod error;
+pub mod eval;
 pub mod models;
 pub mod paths;
+pub mod rules;
 pub mod workspace;
 
 pub use error::{AppError, Result};
 pub use models::{ModelEntry, ModelHandle, ModelManifest};
+pub use rules::RuleSet;
 pub use workspace::{ClientFilter, ImportKind, ImportSummary, Workspace};
 
 /// Re-exports the front ends need, so that they depend on this crate only (the dependency rule in

@@ -1,6 +1,7 @@
 //! An open, unlocked data directory: the store, the document index, the policy, the operator.
 
 use crate::error::{AppError, Result};
+use crate::rules::RuleSet;
 use copilot_core::{parse, ClientProfile, Currency, Policy, ProductDocument, RiskLevel};
 use copilot_protocol::{ClientSummary, DraftReport, DraftSummary};
 use copilot_search::DocumentIndex;
@@ -55,7 +56,7 @@ pub struct Workspace {
     data_dir: PathBuf,
     pub(crate) store: Store,
     pub(crate) index: DocumentIndex,
-    pub(crate) policy: Policy,
+    pub(crate) rules: RuleSet,
     operator: String,
     _lock: File,
 }
@@ -177,7 +178,7 @@ impl Workspace {
             data_dir: data_dir.to_path_buf(),
             store,
             index,
-            policy: Policy::default(),
+            rules: RuleSet::from_env()?,
             operator: operator_name(),
             _lock: lock,
         };
@@ -196,7 +197,12 @@ impl Workspace {
 
     /// The suitability policy in force.
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        &self.rules.pack.policy
+    }
+
+    /// The rule pack, lint and injection patterns in force.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
     }
 
     /// The operator recorded in provenance.
@@ -295,7 +301,7 @@ impl Workspace {
             .filter(|q| !q.is_empty());
         let mut out = Vec::new();
         for c in self.store.list_clients()? {
-            let summary = summarize(&c, today, &self.policy);
+            let summary = summarize(&c, today, &self.rules.pack.policy);
             if filter.risk_level.is_some() && c.risk_level != filter.risk_level {
                 continue;
             }

@@ -39,10 +39,9 @@ fn model() -> ModelHandle {
 
 fn input(client: &str, amount: Option<i64>, lang: Lang) -> DraftInput {
     DraftInput {
-        client_id: client.into(),
         amount: amount.map(|a| Money::new(rust_decimal::Decimal::new(a, 0), Currency::CNY)),
         goal: Some("steady income for school fees".into()),
-        lang,
+        ..DraftInput::new(client, lang)
     }
 }
 

@@ -99,12 +99,7 @@ fn no_client_name_or_id_number_in_any_file_after_the_full_flow() {
         let entry = manifest.entry(None).unwrap().clone();
         let mut model = copilot_app::ModelHandle::new(manifest, entry, None);
         for (client, lang) in [("C0001", Lang::Zh), ("C0003", Lang::En)] {
-            let input = DraftInput {
-                client_id: client.into(),
-                amount: None,
-                goal: None,
-                lang,
-            };
+            let input = DraftInput::new(client, lang);
             let (report, _) = ws
                 .draft(&input, &mut model, &CancelFlag::new(), &mut |_| {})
                 .unwrap();

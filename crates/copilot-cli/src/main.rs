@@ -62,6 +62,26 @@ enum Command {
     /// Local models (manifest, fetch, verify).
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// Run the offline evaluation: golden suitability, lint and injection cases, and drafts by
+    /// the real model (case format: tests/eval/README.md). Exits 1 when a must-be-zero figure
+    /// is not zero.
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Directory of cases (suitability/, lint/, injection/, drafts/); default: the product's
+    /// own tests/eval.
+    #[arg(long)]
+    cases: Option<PathBuf>,
+    /// Print the figures as one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Skip the cases that need the model (drafts/ and injection/).
+    #[arg(long)]
+    no_model: bool,
+    #[command(flatten)]
+    model: ModelArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -151,6 +171,19 @@ struct DraftArgs {
     /// Memo language.
     #[arg(long, default_value = "zh")]
     lang: Lang,
+    /// A product the client asked for on their own initiative (S6); repeatable.
+    #[arg(long = "client-initiated", value_name = "PRODUCT")]
+    client_initiated: Vec<String>,
+    /// Sales channel: branch (dual recording applies, S16) or remote.
+    #[arg(long)]
+    channel: Option<String>,
+    /// Dual-recording (双录) reference, if already made (S16).
+    #[arg(long = "recording-id")]
+    recording_id: Option<String>,
+    /// Override a warning with a reason code (S24): RULE[:PRODUCT]=REASON_CODE, e.g.
+    /// S8:BF01=CLIENT_CONFIRMED_CAPACITY or S18=QUESTIONNAIRE_CLARIFIED; repeatable.
+    #[arg(long = "override", value_name = "RULE[:PRODUCT]=REASON")]
+    overrides: Vec<String>,
     /// Print the draft as one JSON object.
     #[arg(long)]
     json: bool,
@@ -319,10 +352,17 @@ fn run(cli: Cli) -> Result<()> {
                 .with_context(|| format!("--currency {:?}", args.currency))?;
             let amount = amount_arg(args.amount.as_deref(), currency)?;
             let input = DraftInput {
-                client_id: args.client_id.clone(),
                 amount,
                 goal: args.goal.clone(),
-                lang: args.lang,
+                client_initiated: args.client_initiated.clone(),
+                channel: args.channel.clone(),
+                recording_id: args.recording_id.clone(),
+                overrides: args
+                    .overrides
+                    .iter()
+                    .map(|o| parse_override(o))
+                    .collect::<anyhow::Result<_>>()?,
+                ..DraftInput::new(args.client_id.clone(), args.lang)
             };
             // Fail on an unknown client before loading the model.
             ws.client(&input.client_id)?;
@@ -365,7 +405,112 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Models(cmd) => models(cmd),
+        Command::Eval(args) => eval(&args),
     }
+}
+
+fn eval(args: &EvalArgs) -> Result<()> {
+    use copilot_app::eval::{run, EvalOptions};
+    let cases = match &args.cases {
+        Some(c) => c.clone(),
+        None => paths::assets_dir()
+            .and_then(|a| a.parent().map(|p| p.join("tests").join("eval")))
+            .filter(|p| p.is_dir())
+            .context("no default cases directory (tests/eval); give --cases DIR")?,
+    };
+    let rules = copilot_app::RuleSet::from_env()?;
+    let mut handle = if args.no_model {
+        None
+    } else {
+        let manifest = ModelManifest::discover()?;
+        let entry = manifest.entry(args.model.model.as_deref())?.clone();
+        Some(ModelHandle::new(manifest, entry, args.model.threads))
+    };
+    let started = Instant::now();
+    let mut progress = |line: &str| eprintln!("{line}");
+    let report = run(EvalOptions {
+        cases,
+        model: handle.as_mut(),
+        rules,
+        progress: &mut progress,
+    })?;
+    if args.json {
+        emit(&format!("{}\n", serde_json::to_string_pretty(&report)?));
+    } else {
+        let r = &report;
+        let mut out = String::new();
+        use std::fmt::Write as _;
+        let _ = writeln!(
+            out,
+            "suitability cases            {:>5}",
+            r.suitability_cases
+        );
+        let _ = writeln!(
+            out,
+            "suitability errors           {:>5}   (must be 0)",
+            r.suitability_errors
+        );
+        let _ = writeln!(out, "drafts by the model          {:>5}", r.drafts);
+        let _ = writeln!(
+            out,
+            "unsupported claims, final    {:>5}   (must be 0)",
+            r.unsupported_claims_final
+        );
+        let _ = writeln!(
+            out,
+            "unsupported claims, model    {:>5}   (removed by the verifier)",
+            r.unsupported_claims_model
+        );
+        let _ = writeln!(
+            out,
+            "lint catches                 {:>5}   ({} in drafts; lint cases {} run, {} wrong)",
+            r.lint_catches, r.lint_catches_drafts, r.lint_cases, r.lint_case_errors
+        );
+        let _ = writeln!(
+            out,
+            "injection cases contained    {:>5} / {}",
+            r.injection_contained, r.injection_cases
+        );
+        let _ = writeln!(
+            out,
+            "uncited shelf facts          {:>5}   (for the reviewer)",
+            r.uncited_facts
+        );
+        let _ = writeln!(
+            out,
+            "provenance errors            {:>5}   (must be 0)",
+            r.provenance_errors
+        );
+        let mut cov: Vec<(u32, String)> = r
+            .rule_coverage
+            .iter()
+            .map(|(k, v)| (k[1..].parse().unwrap_or(0), format!("{k}:{v}")))
+            .collect();
+        cov.sort();
+        let cov: Vec<String> = cov.into_iter().map(|(_, s)| s).collect();
+        let _ = writeln!(out, "rule coverage                {}", cov.join(" "));
+        if !r.rules_uncovered.is_empty() {
+            let _ = writeln!(
+                out,
+                "rules without a case         {}",
+                r.rules_uncovered.join(" ")
+            );
+        }
+        for f in &r.failures {
+            let _ = writeln!(out, "FAIL {f}");
+        }
+        let _ = writeln!(
+            out,
+            "{} in {:.1} s",
+            if r.passed() { "PASSED" } else { "FAILED" },
+            started.elapsed().as_secs_f64()
+        );
+        emit(&out);
+    }
+    if !report.passed() {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 fn models(cmd: ModelsCommand) -> Result<()> {
@@ -565,6 +710,25 @@ fn print_report(r: &copilot_protocol::DraftReport) {
             let _ = writeln!(out, "- [{}] {:?}: {}", f.rule_id, f.text, f.reason);
         }
     }
+    if !r.injection.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{}",
+            if zh {
+                "疑似提示注入（未影响匹配结果，请复核）："
+            } else {
+                "Suspected prompt injection (did not affect the result; for the reviewer):"
+            }
+        );
+        for n in &r.injection {
+            let _ = writeln!(
+                out,
+                "- {} [{}] {:?}: {}",
+                n.source, n.kind, n.text, n.message
+            );
+        }
+    }
     if !r.citations.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(
@@ -657,14 +821,33 @@ fn demo(data_dir: PathBuf, args: DemoArgs) -> Result<()> {
     let client = ws.client(&args.client)?;
     let amount = amount_arg(args.amount.as_deref(), client.investable_assets.currency)?;
     let input = DraftInput {
-        client_id: args.client.clone(),
         amount,
         goal: args.goal.clone(),
-        lang: args.lang,
+        ..DraftInput::new(args.client.clone(), args.lang)
     };
     eprintln!("drafting a recommendation for {} …", input.client_id);
     let report = draft(&mut ws, &input, &args.model, false)?;
     println!();
     print_report(&report);
     Ok(())
+}
+
+/// Parses `RULE[:PRODUCT]=REASON_CODE` (S24 overrides).
+fn parse_override(s: &str) -> anyhow::Result<copilot_protocol::Override> {
+    let (target, reason) = s
+        .split_once('=')
+        .with_context(|| format!("--override {s:?}: expected RULE[:PRODUCT]=REASON_CODE"))?;
+    let (rule, product) = match target.split_once(':') {
+        Some((r, p)) => (r, Some(p.trim().to_string())),
+        None => (target, None),
+    };
+    let rule_id = rule
+        .trim()
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--override {s:?}: {e}"))?;
+    Ok(copilot_protocol::Override {
+        rule_id,
+        product_code: product,
+        reason_code: reason.trim().to_string(),
+    })
 }

@@ -157,6 +157,7 @@ pub fn verify(
     evidence: &[Citation],
     shelf: &[Product],
     proposed: &[String],
+    lint_pack: &crate::lint::LintPack,
     lang: Lang,
 ) -> Verified {
     let support = support_from(facts, evidence);
@@ -238,18 +239,17 @@ pub fn verify(
         }
     }
 
-    // S13 (first version): promises of principal or return and certainty about outcomes.
-    // ASCII lower-casing keeps byte offsets identical to the original text.
-    let lower = rationale.to_ascii_lowercase();
-    for phrase in BANNED_PHRASES {
-        let needle = phrase.to_ascii_lowercase();
-        for (start, m) in lower.match_indices(needle.as_str()) {
-            let reason = msg(
-                format!("“{phrase}”属于承诺本金或收益、或对不确定结果作确定性表述的用语，已删除。"),
-                format!("\"{phrase}\" promises principal or returns or states an uncertain outcome as certain; removed."),
-            );
-            flag(start, start + m.len(), rules::S13, reason);
-        }
+    // S13: the language lint (promises, certainty, predictions, blurring deposits and investments).
+    for f in crate::lint::lint(rationale, lint_pack) {
+        flagged.push(FlaggedClaim {
+            text: f.text.clone(),
+            reason: f.message(lang).to_string(),
+            rule_id: rules::S13,
+            category: Some(f.category.as_str().to_string()),
+            start: f.start,
+            end: f.end,
+        });
+        bad_ranges.push((f.start, f.end));
     }
 
     Verified {
@@ -258,8 +258,9 @@ pub fn verify(
     }
 }
 
-/// Phrases a client document may not contain (S13, first version; the full lint with its own
-/// rule pack is a later issue). Matched case-insensitively; the sentence holding one is removed.
+/// The first version's list of phrases a client document may not contain (S13). The lint
+/// ([`crate::lint`], patterns in `assets/rules/lint.toml`) now does the checking; this list is kept
+/// as a regression set: a test asserts the lint still catches every phrase in it.
 /// Sources: CBIRC 商业银行理财业务监督管理办法 (2018) Art. 51 (no promise of principal or return);
 /// CSRC 适当性管理办法 Art. 24; FINRA Rule 2210(d)(1) (no promissory or exaggerated claims).
 pub const BANNED_PHRASES: &[&str] = &[
@@ -405,6 +406,7 @@ mod tests {
             &[],
             &shelf,
             &["BF01".into()],
+            &crate::lint::LintPack::builtin().unwrap(),
             Lang::En,
         );
         assert!(v.flagged.is_empty(), "{:?}", v.flagged);
@@ -420,6 +422,7 @@ mod tests {
             &[],
             &shelf,
             &["BF01".into()],
+            &crate::lint::LintPack::builtin().unwrap(),
             Lang::En,
         );
         assert_eq!(v.flagged.len(), 1);
@@ -437,6 +440,7 @@ mod tests {
             &[],
             &shelf,
             &["BF01".into()],
+            &crate::lint::LintPack::builtin().unwrap(),
             Lang::Zh,
         );
         let texts: Vec<&str> = v.flagged.iter().map(|f| f.text.as_str()).collect();
@@ -458,6 +462,7 @@ mod tests {
             &[],
             &shelf,
             &["BF01".into()],
+            &crate::lint::LintPack::builtin().unwrap(),
             Lang::Zh,
         );
         assert_eq!(v.flagged.len(), 2);
@@ -473,6 +478,7 @@ mod tests {
             &[],
             &shelf,
             &["BF01".into()],
+            &crate::lint::LintPack::builtin().unwrap(),
             Lang::En,
         );
         assert!(
@@ -502,9 +508,25 @@ mod tests {
             figure: None,
         };
         let text = "The custody fee is 0.05% a year.";
-        let without = verify(text, &facts(), &[], &shelf, &["BF01".into()], Lang::En);
+        let without = verify(
+            text,
+            &facts(),
+            &[],
+            &shelf,
+            &["BF01".into()],
+            &crate::lint::LintPack::builtin().unwrap(),
+            Lang::En,
+        );
         assert_eq!(without.flagged.len(), 1);
-        let with = verify(text, &facts(), &[cite], &shelf, &["BF01".into()], Lang::En);
+        let with = verify(
+            text,
+            &facts(),
+            &[cite],
+            &shelf,
+            &["BF01".into()],
+            &crate::lint::LintPack::builtin().unwrap(),
+            Lang::En,
+        );
         assert!(with.flagged.is_empty(), "{:?}", with.flagged);
     }
 }

@@ -311,7 +311,7 @@ pub struct RuleFinding {
 /// Something the draft must carry or the workflow must do before approval (the rule's effect is
 /// "require documents"): a special written warning (S6), the special-care path (S9, S10), the
 /// cooling-off statement (S11), the disclosures (S15), the dual-recording reference (S16), the EU
-/// report contents (S19), the Reg BI care record (S21), a forced review (S18).
+/// report contents (S19), the Reg BI care record (S21).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Requirement {
     /// The rule that requires it.
