@@ -2,8 +2,11 @@
 
 use crate::error::{AppError, Result};
 use crate::rules::RuleSet;
-use copilot_core::{parse, ClientProfile, Currency, Policy, ProductDocument, RiskLevel};
-use copilot_protocol::{ClientSummary, DraftReport, DraftSummary};
+use copilot_core::suitability::{self, DraftRequest};
+use copilot_core::{
+    parse, ClientProfile, Currency, Lang, Money, Policy, Product, ProductDocument, RiskLevel,
+};
+use copilot_protocol::{ClientSummary, DraftReport, DraftSummary, Invalidation};
 use copilot_search::DocumentIndex;
 use copilot_store::Store;
 use copilot_vault::{KeychainStatus, KeychainUse, Passphrase, UnlockMethod, Vault};
@@ -229,7 +232,8 @@ impl Workspace {
                     all.extend(copilot_import::import_products(f)?);
                 }
                 check_unique(all.iter().map(|p| p.product_code.as_str()), "product")?;
-                self.store.upsert_products(&all)?
+                let invalidated = self.drafts_invalidated_by(&all)?;
+                self.store.upsert_products_and_drafts(&all, &invalidated)?
             }
             ImportKind::Holdings => {
                 let known = self.store.client_ids()?;
@@ -256,6 +260,95 @@ impl Workspace {
             files: files.len(),
             records,
         })
+    }
+
+    /// S17: the open drafts that cite a product whose effective rating `incoming` changes, each
+    /// with its [`Invalidation`] set (and the re-match against the new shelf recorded in it).
+    fn drafts_invalidated_by(&self, incoming: &[Product]) -> Result<Vec<DraftReport>> {
+        let old = self.store.list_products()?;
+        let mut new_shelf = old.clone();
+        for p in incoming {
+            match new_shelf
+                .iter_mut()
+                .find(|o| o.product_code == p.product_code)
+            {
+                Some(o) => *o = p.clone(),
+                None => new_shelf.push(p.clone()),
+            }
+        }
+        let changes = suitability::rating_changes(&old, &new_shelf);
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let today = today()?;
+        let mut out = Vec::new();
+        for mut d in self.store.list_drafts()? {
+            if d.invalidated.is_some() {
+                continue;
+            }
+            let cited: Vec<String> = d
+                .proposed
+                .iter()
+                .chain(d.eligible.iter().map(|e| &e.product_code))
+                .chain(d.citations.iter().map(|c| &c.product_code))
+                .cloned()
+                .collect();
+            let profile = match self.store.get_client(&d.client_id) {
+                Ok(p) => p,
+                Err(copilot_store::StoreError::Missing { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            let request = DraftRequest {
+                amount: d
+                    .amount
+                    .as_deref()
+                    .zip(d.currency.as_deref())
+                    .and_then(|(a, c)| Some(Money::new(a.parse().ok()?, c.parse().ok()?))),
+                client_initiated: d.client_initiated.clone(),
+                ..DraftRequest::new(d.lang, today)
+            };
+            let Some((change, now)) = suitability::recheck_after_rating_change(
+                &cited,
+                &changes,
+                &profile,
+                &new_shelf,
+                &request,
+                &self.rules.pack.policy,
+            ) else {
+                continue;
+            };
+            let verdict = match (now, d.lang) {
+                (None, Lang::Zh) => "重新匹配后仍适合，须重新起草并审批。".to_string(),
+                (None, Lang::En) => {
+                    "Still suitable after re-matching; re-draft and re-approve.".to_string()
+                }
+                (Some(r), Lang::Zh) => format!("重新匹配后被 {r} 排除。"),
+                (Some(r), Lang::En) => format!("Now excluded by {r}."),
+            };
+            let message = match d.lang {
+                Lang::Zh => format!(
+                    "产品 {} 的风险等级由 {} 变为 {}，本草稿失效（S17）。{verdict}",
+                    change.product_code, change.old, change.new
+                ),
+                Lang::En => format!(
+                    "Product {} changed rating from {} to {}; this draft is invalidated (S17). {verdict}",
+                    change.product_code, change.old, change.new
+                ),
+            };
+            d.invalidated = Some(Invalidation {
+                rule_id: copilot_protocol::rules::S17,
+                product_code: change.product_code.clone(),
+                old_rating: change.old,
+                new_rating: change.new,
+                now_excluded_by: now,
+                message,
+                at: time::OffsetDateTime::now_utc()
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+            });
+            out.push(d);
+        }
+        Ok(out)
     }
 
     fn import_documents(&mut self, docs: Vec<ProductDocument>) -> Result<usize> {
@@ -349,6 +442,15 @@ impl Workspace {
 
     /// One stored draft.
     pub fn get_draft(&self, draft_id: &str) -> Result<DraftReport> {
+        self.get_draft_inner(draft_id)
+    }
+
+    /// Every product document (for opening a citation's span).
+    pub fn documents(&self) -> Result<Vec<ProductDocument>> {
+        Ok(self.store.list_documents()?)
+    }
+
+    fn get_draft_inner(&self, draft_id: &str) -> Result<DraftReport> {
         Ok(self.store.get_draft(draft_id)?)
     }
 
@@ -433,5 +535,6 @@ fn draft_summary(d: &DraftReport) -> DraftSummary {
         proposed: d.proposed.clone(),
         flagged: d.flagged.len(),
         operator: d.provenance.operator.clone(),
+        invalidated: d.invalidated.is_some(),
     }
 }

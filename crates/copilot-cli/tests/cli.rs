@@ -205,3 +205,116 @@ fn errors_say_what_is_wrong_and_exit_non_zero() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("copilot init"), "{}", stderr(&o));
 }
+
+#[test]
+fn eval_json_contract_and_a_wrong_case_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    // The product's own cases, without the model: the JSON keys the issue lists, all zero errors.
+    let o = copilot(dir.path(), PASS, &["eval", "--no-model", "--json"]);
+    let v: Value = serde_json::from_str(&ok(&o)).unwrap();
+    for key in [
+        "suitability_cases",
+        "suitability_errors",
+        "drafts",
+        "unsupported_claims_final",
+        "unsupported_claims_model",
+        "lint_catches",
+        "injection_cases",
+        "injection_contained",
+    ] {
+        assert!(v[key].is_u64(), "{key} missing in {v}");
+    }
+    assert!(v["suitability_cases"].as_u64().unwrap() >= 100);
+    assert_eq!(v["suitability_errors"], 0);
+    assert_eq!(v["lint_case_errors"], 0);
+
+    // A bank's own directory with one case whose expectation is wrong: counted, named, exit 1.
+    let cases = dir.path().join("cases");
+    std::fs::create_dir_all(cases.join("suitability")).unwrap();
+    std::fs::write(
+        cases.join("suitability/bank.toml"),
+        r#"
+[defaults.client]
+client_id = "T1"
+name = "测试"
+risk_level = "C3"
+assessment_date = "2026-06-01"
+investable_assets = "1000000"
+horizon_months = "36"
+liquidity_need = "low"
+objective = "growth"
+
+[defaults.product]
+product_code = "P"
+name_zh = "测试产品"
+product_type = "equity_fund"
+issuer_rating = "R4"
+min_subscription = "1000"
+
+[[case]]
+id = "wrong-on-purpose"
+rules = ["S4"]
+products = [{ product_code = "P1" }]
+[case.expect]
+eligible = ["P1"]
+"#,
+    )
+    .unwrap();
+    let o = copilot(
+        dir.path(),
+        PASS,
+        &["eval", "--no-model", "--cases", cases.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("wrong-on-purpose") && out.contains("eligible"),
+        "{out}"
+    );
+
+    // An unknown key is an error naming the file, not a skipped check.
+    std::fs::write(
+        cases.join("suitability/bank.toml"),
+        "[[case]]\nid = \"x\"\nexpcet = {}\n",
+    )
+    .unwrap();
+    let o = copilot(
+        dir.path(),
+        PASS,
+        &["eval", "--no-model", "--cases", cases.to_str().unwrap()],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("bank.toml"), "{}", stderr(&o));
+}
+
+#[test]
+fn draft_overrides_are_parsed_and_refused_when_not_allowed() {
+    let dir = initialised();
+    // S5 can never be overridden; the refusal names S24 and nothing is saved.
+    let o = copilot(
+        dir.path(),
+        PASS,
+        &[
+            "draft",
+            "C0002",
+            "--override",
+            "S5:BF01=SUPERVISOR_INSTRUCTED",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("S24"), "{}", stderr(&o));
+    let o = copilot(dir.path(), PASS, &["draft", "C0002", "--override", "S8"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("RULE[:PRODUCT]=REASON_CODE"),
+        "{}",
+        stderr(&o)
+    );
+    let list: Value = serde_json::from_str(&ok(&copilot(
+        dir.path(),
+        PASS,
+        &["drafts", "list", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 0);
+}

@@ -523,6 +523,9 @@ pub struct DraftSummary {
     pub flagged: usize,
     /// Operator.
     pub operator: String,
+    /// True when a cited product's rating changed after the draft (S17).
+    #[serde(default)]
+    pub invalidated: bool,
 }
 
 #[cfg(test)]

@@ -353,7 +353,31 @@ impl Store {
 
     /// Inserts or replaces products (by code) in one transaction.
     pub fn upsert_products(&mut self, products: &[Product]) -> Result<usize> {
+        self.upsert_products_and_drafts(products, &[])
+    }
+
+    /// Inserts or replaces products and, in the same transaction, rewrites the given drafts
+    /// (S17: drafts invalidated by a rating change are saved with their invalidation, or not at
+    /// all if the import fails).
+    pub fn upsert_products_and_drafts(
+        &mut self,
+        products: &[Product],
+        drafts: &[DraftReport],
+    ) -> Result<usize> {
         let tx = self.conn.transaction()?;
+        for d in drafts {
+            let json = encode("drafts", &d.draft_id, d)?;
+            let n = tx.execute(
+                "UPDATE drafts SET data = ?2 WHERE draft_id = ?1",
+                params![d.draft_id, json],
+            )?;
+            if n != 1 {
+                return Err(StoreError::Missing {
+                    kind: "draft",
+                    id: d.draft_id.clone(),
+                });
+            }
+        }
         {
             let mut stmt = tx.prepare(
                 "INSERT INTO products (product_code, data, updated_at) VALUES (?1, ?2, datetime('now'))
