@@ -1,4 +1,6 @@
-//! Speed of the local model: load, prefill and decode, medians of 3 runs.
+//! Speed of the local model: load, prefill and decode, medians of 3 runs;
+//! then the cost of the numeral ban and of constrained figure decoding
+//! (`GenerationParams::allowed_figures`) on the decode rate of `generate`.
 //!
 //! `cargo bench -p copilot-llm -- [--threads N] [--prompt-tokens N] [--decode-tokens N] [--model PATH]`
 //!
@@ -6,11 +8,18 @@
 //! else `<workspace>/models/…`. Prefill runs the prompt through the model from
 //! an empty cache; decode then generates greedily, one forward pass per token,
 //! without stopping at end-of-turn so every run times the same number of tokens.
+//! The `generate` runs are greedy and stop at end-of-turn; their rate is the
+//! generated tokens over the decode time.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use copilot_llm::{sha256_file, LoadOptions, LocalModel, PREFILL_CHUNK_TOKENS};
+use copilot_llm::figures::AllowedFigures;
+use copilot_llm::numerals::NumeralBan;
+use copilot_llm::{
+    sha256_file, CancelFlag, ChatMessage, GenerationParams, LoadOptions, LocalModel,
+    PREFILL_CHUNK_TOKENS,
+};
 
 const DEFAULT_MODEL: &str = "SmolLM2-135M-Instruct.Q4_1.gguf";
 const RUNS: usize = 3;
@@ -206,6 +215,106 @@ fn main() {
         args.decode_tokens
     );
     println!("peak RSS:       {:.1} MiB", peak_rss_mib());
+    figure_decoding(&mut model, args.decode_tokens);
+}
+
+/// Twenty figures and codes of the kind a draft's facts hold.
+const FACT_FIGURES: [&str; 20] = [
+    "0.30%",
+    "1.50%",
+    "0.80%",
+    "3.2%",
+    "4.15%",
+    "BF01",
+    "BF02",
+    "EQ07",
+    "MM03",
+    "C3",
+    "R2",
+    "2026-02-25",
+    "2027-03-31",
+    "10,000",
+    "50,000",
+    "100,000",
+    "12",
+    "36",
+    "90",
+    "5",
+];
+
+/// Decode rate of `generate` with no ban, the plain ban, and the ban with
+/// [`FACT_FIGURES`] allowed; then the cost of one constrained step alone.
+fn figure_decoding(model: &mut LocalModel, max_new_tokens: usize) {
+    let question = "Facts: product BF01 (bond fund, risk R2, fee 0.30%, lock-up 90 days, \
+        minimum 10,000), product EQ07 (equity fund, risk C3, fee 1.50%, horizon 36 months). \
+        Explain to the client in a long paragraph why these products suit a 5-year goal, \
+        restating their fees, codes and minimums.";
+    let prompt = model
+        .render_chat(&[ChatMessage::user(question)])
+        .expect("chat template");
+    let allowed: Vec<String> = FACT_FIGURES.iter().map(|f| f.to_string()).collect();
+    let settings = [
+        ("no ban", false, Vec::new()),
+        ("plain numeral ban", true, Vec::new()),
+        ("ban + 20 allowed figures", true, allowed),
+    ];
+    let params: Vec<GenerationParams> = settings
+        .iter()
+        .map(|(_, ban_numerals, allowed_figures)| GenerationParams {
+            ban_numerals: *ban_numerals,
+            allowed_figures: allowed_figures.clone(),
+            repeat_penalty: 1.1,
+            repeat_last_n: 64,
+            ..GenerationParams::greedy(max_new_tokens)
+        })
+        .collect();
+    // Settings alternate within each run, so that load from other processes
+    // weighs on all of them alike.
+    let mut rates = vec![Vec::new(); settings.len()];
+    let mut tokens = vec![0; settings.len()];
+    for _ in 0..RUNS {
+        for (i, params) in params.iter().enumerate() {
+            let generation = model
+                .generate(&prompt, params, &CancelFlag::new(), &mut |_| {})
+                .expect("generate");
+            tokens[i] = generation.tokens.len();
+            rates[i].push(tokens[i] as f64 / generation.decode.as_secs_f64());
+        }
+    }
+    let mut medians = Vec::new();
+    for (i, (label, _, _)) in settings.iter().enumerate() {
+        let rate = median(rates[i].clone());
+        println!(
+            "generate, {label:<25} decode {rate:.1} tok/s (median of {RUNS}, {} tokens)",
+            tokens[i]
+        );
+        medians.push(rate);
+    }
+    println!(
+        "allowed / plain ban:  {:.3} (decode rate ratio)",
+        medians[2] / medians[1]
+    );
+
+    // One step of constrained decoding alone, outside and inside a figure word.
+    let ban = NumeralBan::for_tokenizer(model.tokenizer());
+    let allowed = AllowedFigures::new(&FACT_FIGURES);
+    for word in ["", "0.3", "bf0"] {
+        let calls = 200;
+        let started = Instant::now();
+        let mut banned = 0;
+        for _ in 0..calls {
+            banned += ban
+                .figure_step(model.tokenizer(), &allowed, word, &[])
+                .banned
+                .len();
+        }
+        let per_call = started.elapsed().as_secs_f64() / calls as f64;
+        println!(
+            "figure step, run {word:?}: {:.1} µs per token ({} ids tested-and-banned)",
+            per_call * 1e6,
+            banned / calls
+        );
+    }
 }
 
 fn num_cpus() -> usize {

@@ -3,6 +3,7 @@
 
 pub mod chat;
 mod error;
+pub mod figures;
 pub mod gguf;
 mod model;
 mod models;
@@ -13,6 +14,7 @@ pub mod tokenizer;
 
 pub use chat::{ChatMessage, ChatTemplate, Role};
 pub use error::{LlmError, Result};
+pub use figures::{figure_words, AllowedFigures};
 pub use gguf::{inspect_gguf, GgufSummary};
 pub use model::{
     sha256_file, CancelFlag, Generation, GenerationParams, LoadOptions, LocalModel, ModelInfo,

@@ -13,10 +13,11 @@ use sha2::{Digest, Sha256};
 
 use crate::chat::{ChatMessage, ChatTemplate};
 use crate::error::{LlmError, Result};
+use crate::figures::{AllowedFigures, FigureCursor};
 use crate::gguf::{inspect_reader, GgufSummary};
 use crate::models::gemma3::Gemma3;
 use crate::models::llama::Llama;
-use crate::numerals::NumeralBan;
+use crate::numerals::{FigureStep, NumeralBan};
 use crate::sampler::{sampling_for, Sampler};
 use crate::tokenizer::{GgufTokenizer, Utf8Stream};
 
@@ -131,13 +132,29 @@ pub struct GenerationParams {
     pub repeat_penalty: f32,
     /// How many of the latest context tokens the repeat penalty looks at.
     pub repeat_last_n: usize,
-    /// Forbid tokens that spell figures (see [`crate::numerals`] for the rule).
+    /// Forbid tokens that spell figures (see [`crate::numerals`] for the rule),
+    /// except the figures of [`allowed_figures`](Self::allowed_figures).
     pub ban_numerals: bool,
+    /// Figures and product codes the model may still write under
+    /// [`ban_numerals`](Self::ban_numerals) (constrained decoding), as they
+    /// appear in the facts: e.g. `["0.30%", "BF01", "2026-02-25", "10,000"]`.
+    ///
+    /// A figure word (a maximal run of ASCII or full-width letters, digits and
+    /// `.` `,` `%` `-` `/` that holds a digit or `%`) may be written only while
+    /// it is a prefix of one of these, compared case-insensitively after
+    /// full-width to ASCII normalisation, and must equal one when it ends;
+    /// a figure followed by `.`/`,` (a full stop or comma) counts as the
+    /// figure. Other numeral forms (Chinese and Roman numerals, superscripts,
+    /// circled numbers, `‰`, …) stay banned. The exact rule is in
+    /// [`crate::figures`]. The end of a generation (end of turn, or
+    /// `max_new_tokens`) may still cut a figure short. Empty (the default) =
+    /// every figure is banned; ignored when `ban_numerals` is false.
+    pub allowed_figures: Vec<String>,
 }
 
 impl Default for GenerationParams {
     /// 256 tokens, temperature 0.7, top-k 40, top-p 0.95, seed 42, repeat
-    /// penalty 1.1 over the last 64 tokens, numerals allowed.
+    /// penalty 1.1 over the last 64 tokens, numerals allowed (no allow-list).
     fn default() -> Self {
         GenerationParams {
             max_new_tokens: 256,
@@ -148,6 +165,7 @@ impl Default for GenerationParams {
             repeat_penalty: 1.1,
             repeat_last_n: 64,
             ban_numerals: false,
+            allowed_figures: Vec::new(),
         }
     }
 }
@@ -165,6 +183,7 @@ impl GenerationParams {
             repeat_penalty: 1.0,
             repeat_last_n: 0,
             ban_numerals: false,
+            allowed_figures: Vec::new(),
         }
     }
 }
@@ -611,21 +630,41 @@ impl LocalModel {
         );
         let mut context = prompt_ids;
         let mut stream = Utf8Stream::new();
+        // Built once per generation; empty = the plain numeral ban.
+        let allowed = AllowedFigures::new(&params.allowed_figures);
+        let constrained = params.ban_numerals && !allowed.is_empty();
+        let mut cursor = FigureCursor::new();
         let stop_reason = loop {
             if cancel.is_cancelled() {
                 break StopReason::Cancelled;
             }
-            let completing = if params.ban_numerals {
-                self.numeral_ban
-                    .completes_banned(&self.tokenizer, stream.pending())
+            let (completing, step) = if constrained {
+                let step = self.numeral_ban.figure_step(
+                    &self.tokenizer,
+                    &allowed,
+                    cursor.word(),
+                    stream.pending(),
+                );
+                (Vec::new(), step)
+            } else if params.ban_numerals {
+                let completing = self
+                    .numeral_ban
+                    .completes_banned(&self.tokenizer, stream.pending());
+                (completing, FigureStep::default())
             } else {
-                Vec::new()
+                (Vec::new(), FigureStep::default())
             };
-            let banned: Vec<&[u32]> = if params.ban_numerals {
-                vec![self.numeral_ban.banned_ids(), &completing]
-            } else {
-                Vec::new()
-            };
+            let mut banned: Vec<&[u32]> = Vec::new();
+            if constrained {
+                banned.push(self.numeral_ban.hard_ids());
+                banned.push(&step.banned);
+                if step.ban_terminators {
+                    banned.push(self.numeral_ban.terminator_ids());
+                }
+            } else if params.ban_numerals {
+                banned.push(self.numeral_ban.banned_ids());
+                banned.push(&completing);
+            }
             let next = sampler.sample(&logits, &context, &banned)?;
             if self.tokenizer.is_end_of_generation(next) {
                 break StopReason::EndOfTurn { token_id: next };
@@ -634,6 +673,7 @@ impl LocalModel {
             context.push(next);
             let piece = stream.push(self.tokenizer.token_bytes(next).unwrap_or_default());
             if !piece.is_empty() {
+                cursor.push(&piece);
                 on_token(&piece);
                 generation.text.push_str(&piece);
             }

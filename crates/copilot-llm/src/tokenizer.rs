@@ -162,7 +162,7 @@ fn get_bool(md: &HashMap<String, Value>, key: &str) -> Option<bool> {
 
 /// GPT-2's reversible byte → printable character map (`bytes_to_unicode` in
 /// OpenAI's `encoder.py`).
-fn gpt2_byte_to_char() -> [char; 256] {
+pub(crate) fn gpt2_byte_to_char() -> [char; 256] {
     let mut table = ['\0'; 256];
     let mut n = 0u32;
     for b in 0..=255u8 {

@@ -370,6 +370,78 @@ fn banned_numerals_never_appear() {
     }
 }
 
+/// The figures the constrained-decoding test allows: two of the three in its
+/// prompt (the launch date `2026-02-25` is left out on purpose).
+const FACT_FIGURES: [&str; 2] = ["0.30%", "BF01"];
+
+#[test]
+fn only_allowed_figures_appear_under_constrained_decoding() {
+    let mut model = model();
+    let prompt = chat_prompt(
+        &model,
+        "Facts: product code BF01, annual fee 0.30%, launch date 2026-02-25. \
+         Restate the product code and the annual fee in one sentence.",
+    );
+    let unconstrained = model
+        .generate(
+            &prompt,
+            &GenerationParams::greedy(48),
+            &CancelFlag::new(),
+            &mut |_| {},
+        )
+        .unwrap();
+    let allowed = copilot_llm::AllowedFigures::new(&FACT_FIGURES);
+    assert!(
+        copilot_llm::figure_words(&unconstrained.text)
+            .iter()
+            .any(|w| !allowed.words().contains(w)),
+        "unconstrained, the model writes a figure that is not allowed, so the test means something: {:?}",
+        unconstrained.text
+    );
+    let params = GenerationParams {
+        ban_numerals: true,
+        allowed_figures: FACT_FIGURES.iter().map(|f| f.to_string()).collect(),
+        ..GenerationParams::greedy(48)
+    };
+    let generation = model
+        .generate(&prompt, &params, &CancelFlag::new(), &mut |_| {})
+        .unwrap();
+    let words = copilot_llm::figure_words(&generation.text);
+    for word in &words {
+        assert!(
+            allowed.words().contains(word),
+            "{word:?} is not among the facts in {:?}",
+            generation.text
+        );
+    }
+    assert!(
+        !words.is_empty(),
+        "an allowed figure appears, so the constraint lets facts through: {:?}",
+        generation.text
+    );
+    // Other numeral forms stay banned.
+    let other_numerals = generation
+        .text
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && !matches!(c, '%' | '０'..='９' | '％'))
+        .any(|c| copilot_llm::is_numeral_text(&c.to_string()));
+    assert!(!other_numerals, "{:?}", generation.text);
+
+    // The same prompt with an empty allow-list is the plain ban.
+    let plain = GenerationParams {
+        allowed_figures: Vec::new(),
+        ..params
+    };
+    let banned = model
+        .generate(&prompt, &plain, &CancelFlag::new(), &mut |_| {})
+        .unwrap();
+    assert!(
+        !banned.text.chars().any(char::is_numeric),
+        "{:?}",
+        banned.text
+    );
+}
+
 #[test]
 fn prefix_cache_reuses_the_fixed_part() {
     let mut model = model();
