@@ -310,7 +310,7 @@ fn figure_decoding(model: &mut LocalModel, max_new_tokens: usize) {
         }
         let per_call = started.elapsed().as_secs_f64() / calls as f64;
         println!(
-            "figure step, run {word:?}: {:.1} µs per token ({} ids tested-and-banned)",
+            "figure step, run {word:?}: {:.1} µs per token ({} ids banned by the step, besides the fixed lists)",
             per_call * 1e6,
             banned / calls
         );
