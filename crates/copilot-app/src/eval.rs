@@ -928,13 +928,22 @@ fn run_drafts_file(
                 .failures
                 .push(format!("{name}: {}: provenance incomplete", d.id));
         }
+        let shown: Vec<String> = draft
+            .flagged
+            .iter()
+            .map(|f| match &f.category {
+                Some(c) => format!("[{} {c}] {:?}", f.rule_id, f.text),
+                None => format!("[{}] {:?}", f.rule_id, f.text),
+            })
+            .collect();
         progress(&format!(
-            "draft {} ({} {}): {} proposed, {} flagged",
+            "draft {} ({} {}): {} proposed, {} flagged {}",
             d.id,
             d.client_id,
             d.lang,
             draft.proposed.len(),
-            model_claims
+            model_claims,
+            shown.join(" ")
         ));
     }
     Ok(())

@@ -242,16 +242,24 @@ fn a_warmed_up_prefix_is_reused_and_gives_the_same_draft() {
 fn overrides_are_checked_and_client_initiated_products_need_the_special_warning() {
     let (_dir, mut ws) = setup();
     let mut model = model();
-    // C0002 is C2; EQ01 is R4. Asked for by the client: eligible only via S6, with its documents.
+    // C0002 is C2 with an income objective. HY01 (R3, income) asked for by the client: eligible
+    // only via S6, with its documents. EQ01 (R4, growth) asked for too: S6 lifts S4 only, so the
+    // objective mismatch (S7) still excludes it.
     let asked = DraftInput {
-        client_initiated: vec!["EQ01".into()],
+        client_initiated: vec!["HY01".into(), "EQ01".into()],
         recording_id: Some("REC-0042".into()),
         ..DraftInput::new("C0002", Lang::En)
     };
     let (report, _) = ws
         .draft(&asked, &mut model, &CancelFlag::new(), &mut |_| {})
         .unwrap();
-    assert_eq!(report.proposed.first().map(String::as_str), Some("EQ01"));
+    assert_eq!(report.proposed.first().map(String::as_str), Some("HY01"));
+    let eq01 = report
+        .excluded
+        .iter()
+        .find(|e| e.product_code == "EQ01")
+        .unwrap();
+    assert_eq!(eq01.rule_id, rules::S7);
     let s6 = report
         .requirements
         .iter()
@@ -262,20 +270,21 @@ fn overrides_are_checked_and_client_initiated_products_need_the_special_warning(
     assert!(report.text.contains("REC-0042"));
     assert!(report
         .text
-        .contains(copilot_core::memo::risk_disclosure(Rating::R4, Lang::En)));
-    // Evidence: EQ01's facts are cited from its own document, with offsets into it.
+        .contains(copilot_core::memo::risk_disclosure(Rating::R3, Lang::En)));
+    // Evidence: HY01's facts are cited from its own document, with offsets into it.
     let docs = ws.documents().unwrap();
-    let eq01_fee = report
+    let fee = report
         .citations
         .iter()
-        .find(|c| c.product_code == "EQ01" && c.fact.as_deref() == Some("management_fee_pct"))
+        .find(|c| c.product_code == "HY01" && c.fact.as_deref() == Some("management_fee_pct"))
         .expect("fee citation");
     let doc = docs
         .iter()
-        .find(|d| d.document_id == eq01_fee.document_id)
+        .find(|d| d.document_id == fee.document_id)
         .unwrap();
-    assert_eq!(&doc.text[eq01_fee.start..eq01_fee.end], eq01_fee.text);
-    assert!(eq01_fee.text.contains("1.20%"));
+    assert_eq!(doc.product_code, "HY01");
+    assert_eq!(&doc.text[fee.start..fee.end], fee.text);
+    assert!(fee.text.contains(fee.figure.as_deref().unwrap()));
 
     // An override of a block (S4) is refused with S24 and nothing is saved.
     let before = ws.list_drafts().unwrap().len();

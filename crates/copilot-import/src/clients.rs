@@ -9,8 +9,8 @@ use copilot_core::parse::{
     validate_id_number,
 };
 use copilot_core::{
-    CivilCapacity, ClientProfile, Currency, InvestorClass, LiquidityNeed, LossTolerance, Money, Objective,
-    RiskLevel, Sensitive,
+    CivilCapacity, ClientProfile, Currency, InvestorClass, LiquidityNeed, LossTolerance, Money,
+    Objective, RiskLevel, Sensitive,
 };
 use std::collections::HashMap;
 
