@@ -14,3 +14,6 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   scripts/with-keyring.sh cargo test --workspace --no-fail-fast
 fi
+# The offline evaluation (tests/eval): golden suitability, lint and injection cases, and drafts by
+# the real model. Exits non-zero when a must-be-zero figure is not zero.
+cargo run -q -p copilot-cli -- eval
