@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod ipc;
+
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
