@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod desktop;
 pub mod draft;
 pub mod error;
 pub mod eval;

@@ -454,6 +454,19 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces the memo text of a stored draft (the advisor's edit); everything else, the
+    /// provenance included, stays as generated. Returns the updated draft.
+    pub fn update_draft_text(&mut self, draft_id: &str, text: &str) -> Result<DraftReport> {
+        let mut draft = self.get_draft(draft_id)?;
+        draft.text = text.to_string();
+        let json = encode("drafts", draft_id, &draft)?;
+        self.conn.execute(
+            "UPDATE drafts SET data = ?1 WHERE draft_id = ?2",
+            params![json, draft_id],
+        )?;
+        Ok(draft)
+    }
+
     /// All drafts, newest first.
     pub fn list_drafts(&self) -> Result<Vec<DraftReport>> {
         self.load_all(
