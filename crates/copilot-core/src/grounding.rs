@@ -12,8 +12,9 @@
 //! A figure is supported when it equals, as a decimal number, a figure in one of the fact values; a
 //! rating/level when it appears in the facts; a product when it is one of the proposed products.
 //! Each unsupported claim is flagged, and the *sentence* containing it is removed from the
-//! rationale, so that no half-sentence with a hole in it reaches a client. Chinese numerals written
-//! as characters (三年) are not yet recognised here; the sampler bans numeral-only tokens instead.
+//! rationale, so that no half-sentence with a hole in it reaches a client. Numbers written in words
+//! — Chinese numerals with a unit (三年, 百分之五, 五成) and English number words ("five percent")
+//! — are checked by value like figures ([`word_numbers`]).
 
 use crate::parse::normalize_width;
 use crate::product::Product;
@@ -101,6 +102,306 @@ pub fn figure_tokens(text: &str) -> Vec<Token> {
         }
         i = j.max(i + 1);
     }
+    out
+}
+
+/// Chinese numeral characters and their digit values (`None` for the multipliers).
+fn cn_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' | '壹' => 1,
+        '二' | '两' | '贰' | '兩' | '貳' => 2,
+        '三' | '叁' | '參' => 3,
+        '四' | '肆' => 4,
+        '五' | '伍' => 5,
+        '六' | '陆' | '陸' => 6,
+        '七' | '柒' => 7,
+        '八' | '捌' => 8,
+        '九' | '玖' => 9,
+        _ => return None,
+    })
+}
+
+fn cn_multiplier(c: char) -> Option<u64> {
+    Some(match c {
+        '十' | '拾' => 10,
+        '百' | '佰' => 100,
+        '千' | '仟' => 1_000,
+        '万' | '萬' => 10_000,
+        '亿' | '億' => 100_000_000,
+        _ => return None,
+    })
+}
+
+fn is_cn_numeral(c: char) -> bool {
+    cn_digit(c).is_some() || cn_multiplier(c).is_some()
+}
+
+/// The value of a run of Chinese numerals (`三`, `二十四`, `一百二十`, `二〇二六`, `三点五`).
+fn cn_value(run: &str) -> Option<Decimal> {
+    let (int_part, frac_part) = match run.split_once('点') {
+        Some((a, b)) => (a, Some(b)),
+        None => (run, None),
+    };
+    let chars: Vec<char> = int_part.chars().collect();
+    let int: u64 = if !chars.is_empty() && chars.iter().all(|c| cn_digit(*c).is_some()) {
+        // Digit by digit: 二〇二六 = 2026, 三 = 3.
+        chars.iter().try_fold(0u64, |acc, c| {
+            acc.checked_mul(10)?.checked_add(cn_digit(*c)? as u64)
+        })?
+    } else {
+        let (mut total, mut section, mut digit) = (0u64, 0u64, None::<u64>);
+        for c in &chars {
+            if let Some(d) = cn_digit(*c) {
+                digit = Some(d as u64);
+            } else if let Some(m) = cn_multiplier(*c) {
+                if m >= 10_000 {
+                    section = (section + digit.take().unwrap_or(0)).max(1) * m;
+                    total += section;
+                    section = 0;
+                } else {
+                    section += digit.take().unwrap_or(1) * m;
+                }
+            }
+        }
+        total + section + digit.unwrap_or(0)
+    };
+    let mut text = int.to_string();
+    if let Some(frac) = frac_part {
+        let digits: Option<String> = frac
+            .chars()
+            .map(|c| cn_digit(c).map(|d| char::from(b'0' + d as u8)))
+            .collect();
+        text.push('.');
+        text.push_str(&digits.filter(|d| !d.is_empty())?);
+    }
+    Decimal::from_str(&text).ok().map(|d| d.normalize())
+}
+
+/// What may follow a Chinese numeral for it to be a quantity (三年, 十二个月, 五成, 两倍).
+const CN_UNITS: &[&str] = &[
+    "个月",
+    "個月",
+    "个季度",
+    "个工作日",
+    "个交易日",
+    "年",
+    "月",
+    "天",
+    "日",
+    "岁",
+    "歲",
+    "倍",
+    "成",
+    "元",
+    "块",
+    "周",
+    "週",
+    "小时",
+    "小時",
+    "季度",
+    "星期",
+    "%",
+    "％",
+    "个百分点",
+    "個百分點",
+    "万元",
+    "亿元",
+    "萬元",
+    "億元",
+];
+
+/// English number words and their values (scales handled separately).
+fn en_word_value(w: &str) -> Option<u64> {
+    const SMALL: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    if let Some(i) = SMALL.iter().position(|s| *s == w) {
+        return Some(i as u64);
+    }
+    TENS.iter()
+        .position(|s| *s == w)
+        .map(|i| (i as u64 + 2) * 10)
+}
+
+fn en_scale(w: &str) -> Option<u64> {
+    Some(match w {
+        "hundred" => 100,
+        "thousand" => 1_000,
+        "million" => 1_000_000,
+        "billion" => 1_000_000_000,
+        _ => return None,
+    })
+}
+
+/// What may follow "one"/"zero" for it to be a quantity rather than a pronoun ("one of them").
+const EN_UNITS: &[&str] = &[
+    "year",
+    "years",
+    "month",
+    "months",
+    "week",
+    "weeks",
+    "day",
+    "days",
+    "percent",
+    "per",
+    "percentage",
+    "hour",
+    "hours",
+    "times",
+    "%",
+];
+
+/// Numbers written in words, with their values: Chinese numerals followed by a unit or after
+/// 百分之/千分之 (三年, 十二个月, 百分之五, 五成, 两倍, 三点五年), and English number words
+/// ("five", "twenty-four", "three hundred"; "one"/"zero" only before a unit, as in "one year").
+/// Grounding checks their values like figures written in digits.
+pub fn word_numbers(text: &str) -> Vec<(Token, Decimal)> {
+    let mut out = Vec::new();
+    // Chinese.
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_cn_numeral(chars[i].1) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len()
+            && (is_cn_numeral(chars[j].1)
+                || (chars[j].1 == '点'
+                    && j > i
+                    && j + 1 < chars.len()
+                    && cn_digit(chars[j + 1].1).is_some()))
+        {
+            j += 1;
+        }
+        let start = chars[i].0;
+        let end = chars.get(j).map_or(text.len(), |c| c.0);
+        let run = &text[start..end];
+        let before = &text[..start];
+        let after = &text[end..];
+        let percent_prefix = ["百分之", "千分之"]
+            .iter()
+            .find(|p| before.ends_with(*p))
+            .map(|p| p.len());
+        let unit = CN_UNITS.iter().find(|u| after.starts_with(*u));
+        // 一 alone before 个/日/天 reads as "a"/"one" in ordinary words (一个, 一日游); keep the
+        // quantities with a clear unit.
+        let lone_yi = run == "一"
+            && matches!(unit, Some(u) if ["日", "天", "周", "週", "元", "块", "星期"].contains(u));
+        if (percent_prefix.is_some() || unit.is_some()) && !lone_yi {
+            if let Some(value) = cn_value(run) {
+                let s = start - percent_prefix.unwrap_or(0);
+                let e = end + unit.map_or(0, |u| u.len());
+                out.push((
+                    Token {
+                        start: s,
+                        end: e,
+                        text: text[s..e].to_string(),
+                    },
+                    value,
+                ));
+            }
+        }
+        i = j.max(i + 1);
+    }
+    // English: runs of number words joined by spaces, hyphens or "and".
+    let mut words: Vec<(usize, usize, String)> = Vec::new();
+    let mut k = 0;
+    let bytes = text.as_bytes();
+    while k < bytes.len() {
+        if bytes[k].is_ascii_alphabetic() {
+            let s = k;
+            while k < bytes.len() && bytes[k].is_ascii_alphabetic() {
+                k += 1;
+            }
+            words.push((s, k, text[s..k].to_ascii_lowercase()));
+        } else {
+            k += text[k..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    let is_num = |w: &str| en_word_value(w).is_some() || en_scale(w).is_some();
+    let mut w = 0;
+    while w < words.len() {
+        if !is_num(&words[w].2) || en_scale(&words[w].2).is_some() {
+            w += 1;
+            continue;
+        }
+        let mut end_w = w;
+        while end_w + 1 < words.len() {
+            let gap = &text[words[end_w].1..words[end_w + 1].0];
+            let next = &words[end_w + 1].2;
+            let joined = matches!(gap, " " | "-");
+            if joined && is_num(next) {
+                end_w += 1;
+            } else if joined
+                && next == "and"
+                && end_w + 2 < words.len()
+                && text[words[end_w + 1].1..words[end_w + 2].0] == *" "
+                && is_num(&words[end_w + 2].2)
+            {
+                end_w += 2;
+            } else {
+                break;
+            }
+        }
+        let (mut total, mut current) = (0u64, 0u64);
+        for (_, _, word) in &words[w..=end_w] {
+            if let Some(v) = en_word_value(word) {
+                current += v;
+            } else if let Some(m) = en_scale(word) {
+                if m == 100 {
+                    current = current.max(1) * 100;
+                } else {
+                    total += current.max(1) * m;
+                    current = 0;
+                }
+            }
+        }
+        let value = total + current;
+        let single_small = w == end_w && matches!(words[w].2.as_str(), "one" | "zero");
+        let next_unit = words
+            .get(end_w + 1)
+            .is_some_and(|n| EN_UNITS.contains(&n.2.as_str()))
+            || text[words[end_w].1..].trim_start().starts_with('%');
+        if !single_small || next_unit {
+            let (s, e) = (words[w].0, words[end_w].1);
+            out.push((
+                Token {
+                    start: s,
+                    end: e,
+                    text: text[s..e].to_string(),
+                },
+                Decimal::from(value),
+            ));
+        }
+        w = end_w + 1;
+    }
+    out.sort_by_key(|(t, _)| t.start);
     out
 }
 
@@ -222,13 +523,30 @@ pub fn verify(
         }
     }
 
-    // Names of products that are not proposed (a name can be written without its code).
+    // Numbers written in words (三年, 百分之五, "five percent"): the same test by value.
+    for (tok, value) in word_numbers(rationale) {
+        if !support.numbers.contains(&value) {
+            let reason = msg(
+                format!("数字“{}”不在所给事实中，无法溯源，已删除。", tok.text),
+                format!(
+                    "The figure \"{}\" is not among the facts given and cannot be traced; removed.",
+                    tok.text
+                ),
+            );
+            flag(tok.start, tok.end, rules::S14, reason);
+        }
+    }
+
+    // Names of products that are not proposed (a name can be written without its code; English
+    // names in any letter case).
+    let lowered = rationale.to_ascii_lowercase();
     for p in shelf.iter().filter(|p| !proposed.contains(&p.product_code)) {
         for name in [&p.name_zh, &p.name_en] {
             if name.chars().count() < 3 {
                 continue;
             }
-            for (start, m) in rationale.match_indices(name.as_str()) {
+            let name = name.to_ascii_lowercase();
+            for (start, m) in lowered.match_indices(name.as_str()) {
                 flag(
                     start,
                     start + m.len(),
@@ -487,6 +805,73 @@ mod tests {
             v.flagged
         );
         assert_eq!(v.text, "It suits the client. Liquidity fits.");
+    }
+
+    #[test]
+    fn numbers_in_words_are_checked_like_digits() {
+        let shelf = [product("BF01", Rating::R2), product("EQ01", Rating::R4)];
+        let lint = crate::lint::LintPack::builtin().unwrap();
+        let check =
+            |text: &str, lang| verify(text, &facts(), &[], &shelf, &["BF01".into()], &lint, lang);
+        // Unsupported: the facts hold 36, 0.80, 500000 — not 3, 5, 8, 50, 24.
+        for text in [
+            "持有三年即可。",
+            "年化收益约百分之五。",
+            "可获得五成收益。",
+            "二十四个月后赎回。",
+            "收益可达三点五%。",
+            "It returns five percent a year.",
+            "Hold it for twenty-four months.",
+            "Expect eight percent.",
+            "Hold it for one year.",
+            "It gained fifty per cent.",
+        ] {
+            let lang = if text.is_ascii() { Lang::En } else { Lang::Zh };
+            let v = check(text, lang);
+            assert!(
+                v.flagged.iter().any(|f| f.rule_id == rules::S14),
+                "{text}: {:?}",
+                v.flagged
+            );
+            assert!(v.text.is_empty(), "{text}: kept {:?}", v.text);
+        }
+        // Supported by value (36 months, 500000) or not a quantity at all.
+        for text in [
+            "期限三十六个月，与客户期限一致。",
+            "The horizon is thirty-six months.",
+            "一起考虑，万一需要资金，可以随时赎回。",
+            "One of the products fits; no one else is named.",
+            "十分适合客户，千万注意风险。",
+            "Example Select Equity Fund",
+        ] {
+            let v = check(text, if text.is_ascii() { Lang::En } else { Lang::Zh });
+            let s14: Vec<_> = v
+                .flagged
+                .iter()
+                .filter(|f| f.rule_id == rules::S14)
+                .collect();
+            if text.starts_with("Example") {
+                continue;
+            }
+            assert!(s14.is_empty(), "{text}: {s14:?}");
+        }
+    }
+
+    #[test]
+    fn excluded_product_names_are_caught_in_any_case() {
+        let mut eq = product("EQ01", Rating::R4);
+        eq.name_en = "Example Select Equity Fund".into();
+        let shelf = [product("BF01", Rating::R2), eq];
+        let v = verify(
+            "BF01 fits. Consider the example select equity fund too.",
+            &facts(),
+            &[],
+            &shelf,
+            &["BF01".into()],
+            &crate::lint::LintPack::builtin().unwrap(),
+            Lang::En,
+        );
+        assert_eq!(v.text, "BF01 fits.", "{:?}", v.flagged);
     }
 
     #[test]

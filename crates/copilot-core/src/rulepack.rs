@@ -321,6 +321,44 @@ impl RulePack {
                 "[policy] retention_years must be at least 20 (CSRC 适当性管理办法 Art. 32)".into(),
             );
         }
+        // Settings that would switch a rule off are refused: the regulation fixes these floors.
+        if p.max_share_of_assets_pct > hundred {
+            return invalid(
+                "[policy] max_share_of_assets_pct must be at most 100 (S8: an amount above the client's investable assets is never in line with capacity)".into(),
+            );
+        }
+        if p.assessment_validity_months > 12 {
+            return invalid(
+                "[policy] assessment_validity_months must be at most 12 (CBIRC 商业银行理财业务监督管理办法 2018: reassess after one year)".into(),
+            );
+        }
+        if p.qualified_min_assets_cny < Decimal::new(3_000_000, 0)
+            || p.qualified_min_experience_years < 2
+        {
+            return invalid(
+                "[policy] qualified_min_assets_cny must be at least 3000000 and qualified_min_experience_years at least 2 (CBIRC 2018 Art. 26)".into(),
+            );
+        }
+        if p.elderly_age == 0 || p.elderly_age > 65 {
+            return invalid(
+                "[policy] elderly_age must be 1–65 (S9: 65 or older is elderly)".into(),
+            );
+        }
+        if p.high_risk_rating > copilot_protocol::Rating::R4 {
+            return invalid(
+                "[policy] high_risk_rating must be R4 or lower (S9/S10: R4 and R5 are high-risk)"
+                    .into(),
+            );
+        }
+        if !p
+            .dual_recording_channels
+            .iter()
+            .any(|c| c.trim().eq_ignore_ascii_case("branch"))
+        {
+            return invalid(
+                "[policy] dual_recording_channels must include \"branch\" (S16: CBIRC 2017 双录 in branch sales)".into(),
+            );
+        }
         if p.max_proposals == 0 {
             return invalid("[policy] max_proposals must be at least 1".into());
         }
@@ -448,6 +486,54 @@ mod tests {
         assert!(err.to_string().contains("jurisdiction"), "{err}");
         let err = with("cooling_off_min_hours = 24", "cooling_off_min_hours = 12").unwrap_err();
         assert!(err.to_string().contains("cooling_off"), "{err}");
+    }
+
+    #[test]
+    fn settings_that_switch_a_rule_off_are_refused() {
+        for (from, to, needle) in [
+            (
+                "max_share_of_assets_pct = \"100\"",
+                "max_share_of_assets_pct = \"100000\"",
+                "max_share_of_assets_pct",
+            ),
+            (
+                "assessment_validity_months = 12",
+                "assessment_validity_months = 36",
+                "assessment_validity_months",
+            ),
+            (
+                "qualified_min_assets_cny = \"3000000\"",
+                "qualified_min_assets_cny = \"0\"",
+                "qualified_min_assets_cny",
+            ),
+            (
+                "qualified_min_experience_years = 2",
+                "qualified_min_experience_years = 0",
+                "qualified_min_experience_years",
+            ),
+            ("elderly_age = 65", "elderly_age = 200", "elderly_age"),
+            (
+                "high_risk_rating = \"R4\"",
+                "high_risk_rating = \"R5\"",
+                "high_risk_rating",
+            ),
+            (
+                "dual_recording_channels = [\"branch\"]",
+                "dual_recording_channels = []",
+                "dual_recording_channels",
+            ),
+        ] {
+            let e = with(from, to).unwrap_err().to_string();
+            assert!(e.contains(needle), "{to}: {e}");
+        }
+        // Stricter settings stay allowed.
+        with("elderly_age = 65", "elderly_age = 60").unwrap();
+        with("high_risk_rating = \"R4\"", "high_risk_rating = \"R3\"").unwrap();
+        with(
+            "assessment_validity_months = 12",
+            "assessment_validity_months = 6",
+        )
+        .unwrap();
     }
 
     #[test]

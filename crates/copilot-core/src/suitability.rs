@@ -647,8 +647,26 @@ fn product_check(
         ))?;
     }
 
-    // S8: amount against financial capacity.
+    // S8: amount against financial capacity. An amount in another currency than the client's
+    // assets cannot be measured against them (no exchange rates here): capacity is unverified,
+    // so the product is excluded rather than let through unchecked.
     if let Some(amount) = request.amount {
+        if amount.currency != profile.investable_assets.currency {
+            return exclude(
+                rules::S8,
+                t(
+                    lang,
+                    format!(
+                        "申请金额以{}计，客户可投资资产以{}计，无法核对金额与财务状况是否相称。",
+                        amount.currency, profile.investable_assets.currency
+                    ),
+                    format!(
+                        "The amount is in {} and the client's investable assets in {}; the amount cannot be checked against financial capacity.",
+                        amount.currency, profile.investable_assets.currency
+                    ),
+                ),
+            );
+        }
         if let Some(share) = share_of_assets_pct(profile, &amount) {
             if share > policy.max_share_of_assets_pct {
                 return exclude(
@@ -1363,6 +1381,19 @@ pub(crate) mod tests {
         assert_eq!(a.eligible[0].warnings[0].rule_id, rules::S8);
         let a = assess(&c, &[p], &req(Some(500_000)), &Policy::default());
         assert!(a.eligible[0].warnings.is_empty());
+    }
+
+    #[test]
+    fn s8_an_amount_in_another_currency_is_not_let_through_unchecked() {
+        // CNY 500,000 of assets; USD 100 M asked for a USD product: no capacity check possible.
+        let c = client(RiskLevel::C3);
+        let mut usd = product("USD1", Rating::R1);
+        usd.min_subscription = Money::new(Decimal::new(1, 0), Currency::USD);
+        let mut r = req(None);
+        r.amount = Some(Money::new(Decimal::new(100_000_000, 0), Currency::USD));
+        let a = assess(&c, &[usd], &r, &Policy::default());
+        assert_eq!(excluded_by(&a, "USD1"), Some(rules::S8), "{a:?}");
+        assert!(a.proposed.is_empty());
     }
 
     #[test]

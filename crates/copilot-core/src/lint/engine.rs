@@ -92,6 +92,98 @@ fn ascii_lookalike(c: char) -> char {
     }
 }
 
+/// Traditional Chinese characters of the pack phrases and their simplified forms (same order), so
+/// that 保證收益, 穩賺不賠 and 零風險 are read as 保证收益, 稳赚不赔 and 零风险.
+const TRADITIONAL: &str = "與專個為爲書買於虧產從們價會傳儲兌關內寫決淨則剛刪別製區單賣發號後員聲復複夠實審對導將屬帶並應開異棄彈當憂戶拋護報擔掙損無顯機條來構標樣檢沒洩測漲獄現電監著碼確種穩類係約級納結繞給絕統繼績續聯薦獲裝規視計認記論設證評訴詞話該說請諾調謹譜財責賬購資賠賺贏轉輸達過還這適錢銀銷長閉問險隱須顧預題風驗億萬兩歲鎖穫帳準勝劃礎觀權紀錄蕩盪倉貨幣虛誤騙讓義務處戰歷遠遞選邊";
+const SIMPLIFIED: &str = "与专个为为书买于亏产从们价会传储兑关内写决净则刚删别制区单卖发号后员声复复够实审对导将属带并应开异弃弹当忧户抛护报担挣损无显机条来构标样检没泄测涨狱现电监着码确种稳类系约级纳结绕给绝统继绩续联荐获装规视计认记论设证评诉词话该说请诺调谨谱财责账购资赔赚赢转输达过还这适钱银销长闭问险隐须顾预题风验亿万两岁锁获账准胜划础观权纪录荡荡仓货币虚误骗让义务处战历远递选边";
+
+fn simplified(c: char) -> char {
+    if (c as u32) < 0x4E00 {
+        return c;
+    }
+    match TRADITIONAL.chars().position(|t| t == c) {
+        Some(i) => SIMPLIFIED.chars().nth(i).unwrap_or(c),
+        None => c,
+    }
+}
+
+/// Latin look-alikes from Cyrillic, Greek and IPA (lower case, after case folding): `guаranteed`
+/// with a Cyrillic `а` reads as `guaranteed`.
+fn latin_homoglyph(c: char) -> char {
+    match c {
+        'а' | 'α' | 'ɑ' => 'a',
+        'в' | 'ь' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'ё' | 'є' | 'ε' => 'e',
+        'ɡ' => 'g',
+        'һ' => 'h',
+        'і' | 'ї' | 'ι' | 'ı' | 'ɩ' => 'i',
+        'ј' | 'ϳ' | 'ȷ' => 'j',
+        'κ' | 'к' => 'k',
+        'ӏ' => 'l',
+        'п' | 'η' => 'n',
+        'о' | 'ο' | 'σ' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'г' => 'r',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' | 'ս' => 'u',
+        'ν' | 'ѵ' => 'v',
+        'ԝ' | 'ω' | 'ш' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' => 'y',
+        other => other,
+    }
+}
+
+/// Separators slipped between two CJK characters to split a phrase (保·本, 保-本, 保*本): read as
+/// nothing, like a space between two CJK characters. (After NFKC, so full-width forms count.)
+fn is_cjk_splitter(c: char) -> bool {
+    matches!(
+        c,
+        '·' | '•' | '・' | '‧' | '∙' | '⋅' | '*' | '_' | '~' | '-' | '.' | '+' | '^' | '#' | '='
+    )
+}
+
+/// Byte offsets of separators that split a word into single letters (`g u a r a n t e e d`,
+/// `g.u.a.r.a.n.t.e.e.d`): four or more single ASCII letters each separated by one space, `.`,
+/// `-`, `_`, `*` or `·`. Folding drops them.
+fn letter_splitters(original: &str) -> BTreeSet<usize> {
+    let chars: Vec<(usize, char)> = original
+        .char_indices()
+        .filter(|(_, c)| !is_invisible(*c) && !is_other_format_or_control(*c))
+        .collect();
+    let single = |k: usize| {
+        chars[k].1.is_ascii_alphabetic()
+            && (k == 0 || !chars[k - 1].1.is_alphanumeric())
+            && (k + 1 >= chars.len() || !chars[k + 1].1.is_alphanumeric())
+    };
+    let sep = |c: char| matches!(c, ' ' | '.' | '-' | '_' | '*' | '·');
+    let mut out = BTreeSet::new();
+    let mut k = 0;
+    while k < chars.len() {
+        if !single(k) {
+            k += 1;
+            continue;
+        }
+        let mut letters = vec![k];
+        let mut j = k;
+        while j + 2 < chars.len() && sep(chars[j + 1].1) && single(j + 2) {
+            j += 2;
+            letters.push(j);
+        }
+        if letters.len() >= 4 {
+            for w in letters.windows(2) {
+                out.insert(chars[w[0] + 1].0);
+            }
+        }
+        k = j + 1;
+    }
+    out
+}
+
 /// A folded copy of a text, with the original byte span behind every folded byte.
 ///
 /// Folding, per character of the original: invisible characters ([`is_invisible`]) and other
@@ -121,9 +213,20 @@ impl Folded {
         // A pending whitespace run: (start, end, holds a newline).
         let mut pending: Option<(usize, usize, bool)> = None;
         let mut last_kept: Option<char> = None;
+        let splitters = letter_splitters(original);
         for (i, c) in original.char_indices() {
             let end = i + c.len_utf8();
-            if c.is_whitespace() {
+            if splitters.contains(&i) {
+                continue;
+            }
+            // A splitter between two CJK characters counts as a space (dropped between them).
+            let splits_cjk = last_kept.is_some_and(is_cjk)
+                && std::iter::once(c).nfkc().all(is_cjk_splitter)
+                && original[end..]
+                    .chars()
+                    .find(|n| !n.is_whitespace() && !is_invisible(*n))
+                    .is_some_and(|n| is_cjk(simplified(n)));
+            if c.is_whitespace() || splits_cjk {
                 let newline = matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}');
                 pending = Some(match pending {
                     Some((s, _, nl)) => (s, end, nl || newline),
@@ -136,10 +239,10 @@ impl Folded {
             }
             let mut pieces: Vec<char> = Vec::new();
             for n in std::iter::once(c).nfkc() {
-                let n = ascii_lookalike(n);
+                let n = simplified(ascii_lookalike(n));
                 for l in n.to_lowercase() {
                     if !is_combining_mark(l) {
-                        pieces.push(l);
+                        pieces.push(latin_homoglyph(l));
                     }
                 }
             }

@@ -476,3 +476,39 @@ proptest! {
         checked(&text, pack);
     }
 }
+
+#[test]
+fn traditional_characters_homoglyphs_and_split_words_do_not_hide_a_phrase() {
+    let pack = LintPack::builtin().unwrap();
+    for text in [
+        "本產品保證收益。",
+        "這款產品穩賺不賠。",
+        "零風險的理財。",
+        "這是無風險的投資。",
+        "本产品保·本。",
+        "本产品保-本保*收*益。",
+        "本产品保．本。",
+        "This is guаranteed.",
+        "This is rіsk-frее.",
+        "This is g u a r a n t e e d.",
+        "This is G.U.A.R.A.N.T.E.E.D.",
+    ] {
+        let found = lint(text, &pack);
+        assert!(
+            found.iter().any(|f| f.category == LintCategory::Promise),
+            "{text}: {found:?}"
+        );
+        for f in &found {
+            assert_eq!(&text[f.start..f.end], f.text);
+        }
+    }
+    // Honest text stays clean: the disclaimers, dates, codes and a short list of letters.
+    for text in [
+        "理财非存款，产品有风险，投资须谨慎。产品不保证本金和收益。",
+        "Not a deposit; not guaranteed. 2026-05-05, BF01, R2-R3, U.S. clients, A B C.",
+        "收益-风险特征：中低。",
+    ] {
+        let found = lint(text, &pack);
+        assert!(found.is_empty(), "{text}: {found:?}");
+    }
+}
