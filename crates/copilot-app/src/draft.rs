@@ -373,6 +373,23 @@ pub fn compose_draft(
         lang,
     );
     flagged.extend(verified.flagged);
+    // The goal is printed in the memo as the advisor typed it: it is linted too (S13), so that a
+    // promise written into the goal blocks submission like one in the rationale.
+    if let Some(g) = &goal {
+        for f in copilot_core::lint::lint(g, &ctx.rules.lint) {
+            flagged.push(FlaggedClaim {
+                text: f.text.clone(),
+                reason: match lang {
+                    Lang::Zh => format!("投资目的：{}", f.message(lang)),
+                    Lang::En => format!("Goal: {}", f.message(lang)),
+                },
+                rule_id: rules::S13,
+                category: Some(f.category.as_str().to_string()),
+                start: 0,
+                end: 0,
+            });
+        }
+    }
     let provenance = Provenance {
         // The manifest's values: a loaded model was verified against them.
         model_sha256: model.entry().sha256.clone(),

@@ -381,3 +381,27 @@ fn a_rating_change_invalidates_drafts_that_cite_the_product() {
         .count();
     assert_eq!(n, m);
 }
+
+/// The goal is printed in the memo; a promise written into it is an S13 finding (review of issue 4).
+#[test]
+fn a_promise_in_the_goal_is_flagged() {
+    let (_dir, mut ws) = setup();
+    let mut m = model();
+    let mut i = input("C0002", Some(200_000), Lang::Zh);
+    i.goal = Some("客户要求保本保收益，稳赚不赔".into());
+    let (report, _) = ws
+        .draft(&i, &mut m, &CancelFlag::new(), &mut |_| {})
+        .unwrap();
+    let s13: Vec<_> = report
+        .flagged
+        .iter()
+        .filter(|f| f.rule_id.to_string() == "S13")
+        .map(|f| f.text.as_str())
+        .collect();
+    assert!(s13.contains(&"保本保收益"), "{:?}", report.flagged);
+    assert!(
+        s13.iter().any(|t| t.contains("稳赚")),
+        "{:?}",
+        report.flagged
+    );
+}
