@@ -90,7 +90,7 @@ impl Ctx {
                         s.unlocked = false;
                     }
                 });
-                self.screen.set(Screen::Unlock);
+                self.go(Screen::Unlock);
                 Key::ErrLocked.text(lang).to_string()
             }
             "wrong_passphrase" => Key::ErrWrongPassphrase.text(lang).to_string(),
@@ -98,6 +98,13 @@ impl Ctx {
             _ => e.message,
         };
         self.error.set(Some(message));
+    }
+
+    /// Shows `screen` (a no-op when it is already showing, so that its state survives).
+    pub fn go(self, screen: Screen) {
+        if self.screen.get_untracked() != screen {
+            self.screen.set(screen);
+        }
     }
 
     /// Shows a short message in the status line.
@@ -119,9 +126,16 @@ impl Ctx {
     pub async fn refresh_status(self) -> Option<AppStatus> {
         match ipc::app_status().await {
             Ok(s) => {
-                self.lang.set(s.settings.ui_lang);
-                self.theme.set(s.settings.theme.clone());
-                self.lock_minutes.set(s.settings.lock_minutes);
+                // Set only what changed: every translated text node listens to `lang`.
+                if self.lang.get_untracked() != s.settings.ui_lang {
+                    self.lang.set(s.settings.ui_lang);
+                }
+                if self.theme.get_untracked() != s.settings.theme {
+                    self.theme.set(s.settings.theme.clone());
+                }
+                if self.lock_minutes.get_untracked() != s.settings.lock_minutes {
+                    self.lock_minutes.set(s.settings.lock_minutes);
+                }
                 self.status.set(Some(s.clone()));
                 Some(s)
             }
@@ -162,7 +176,7 @@ impl Ctx {
                 self.fail(e);
             }
             self.refresh_status().await;
-            self.screen.set(Screen::Unlock);
+            self.go(Screen::Unlock);
         });
     }
 }
@@ -252,18 +266,18 @@ pub fn App() -> impl IntoView {
     // keychain silently and asks for the passphrase only when that fails.
     spawn_local(async move {
         let Some(status) = ctx.refresh_status().await else {
-            ctx.screen.set(Screen::FirstRun);
+            ctx.go(Screen::FirstRun);
             return;
         };
         if !status.initialised {
-            ctx.screen.set(Screen::FirstRun);
+            ctx.go(Screen::FirstRun);
         } else if status.unlocked {
-            ctx.screen.set(Screen::Clients);
+            ctx.go(Screen::Clients);
         } else if ipc::unlock(&UnlockArgs { passphrase: None }).await.is_ok() {
             ctx.refresh_status().await;
-            ctx.screen.set(Screen::Clients);
+            ctx.go(Screen::Clients);
         } else {
-            ctx.screen.set(Screen::Unlock);
+            ctx.go(Screen::Unlock);
         }
     });
 
@@ -283,7 +297,7 @@ pub fn App() -> impl IntoView {
             spawn_local(async move {
                 if let Some(s) = ctx.refresh_status().await {
                     if !s.unlocked {
-                        ctx.screen.set(Screen::Unlock);
+                        ctx.go(Screen::Unlock);
                     }
                 }
             });
@@ -349,13 +363,13 @@ pub fn App() -> impl IntoView {
                     <nav class="nav" aria-label=ctx.tr(Key::AppTitle)>
                         <button id="nav-clients" type="button" class=nav_class(is_clients)
                             aria-current=nav_current(is_clients) aria-keyshortcuts="Alt+1"
-                            on:click=move |_| ctx.screen.set(Screen::Clients)>{ctx.tr(Key::NavClients)}</button>
+                            on:click=move |_| ctx.go(Screen::Clients)>{ctx.tr(Key::NavClients)}</button>
                         <button id="nav-import" type="button" class=nav_class(is_import)
                             aria-current=nav_current(is_import) aria-keyshortcuts="Alt+2"
-                            on:click=move |_| ctx.screen.set(Screen::Import)>{ctx.tr(Key::NavImport)}</button>
+                            on:click=move |_| ctx.go(Screen::Import)>{ctx.tr(Key::NavImport)}</button>
                         <button id="nav-settings" type="button" class=nav_class(is_settings)
                             aria-current=nav_current(is_settings) aria-keyshortcuts="Alt+3"
-                            on:click=move |_| ctx.screen.set(Screen::Settings)>{ctx.tr(Key::NavSettings)}</button>
+                            on:click=move |_| ctx.go(Screen::Settings)>{ctx.tr(Key::NavSettings)}</button>
                     </nav>
                     <button id="lock" type="button" class="lock-button" aria-keyshortcuts="Control+L"
                         on:click=move |_| ctx.lock()>{ctx.tr(Key::Lock)}</button>

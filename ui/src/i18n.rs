@@ -190,7 +190,7 @@ i18n_table! {
     ProvIndex => "检索索引快照", "Search index snapshot";
     ProvOperator => "操作人", "Operator";
     ProvCreated => "创建时间 · 草稿号", "Created · draft id";
-    Document => "文档", "Document";
+    Document => "文档：", "Document: ";
     CloseDocument => "关闭文档", "Close document";
     InvalidatedNotice => "此草稿引用的产品评级已变更，需要复核：", "A product this draft cites changed rating; re-check needed: ";
 

@@ -51,7 +51,7 @@ pub fn ClientDetailView(client_id: String) -> impl IntoView {
             view! {
                 <section id="client-detail" class="panel" aria-labelledby="client-title">
                     <div class="panel-head">
-                        <button type="button" class="link-button" on:click=move |_| ctx.screen.set(Screen::Clients)>
+                        <button type="button" class="link-button" on:click=move |_| ctx.go(Screen::Clients)>
                             "← " {ctx.tr(Key::BackToClients)}
                         </button>
                     </div>
@@ -60,7 +60,7 @@ pub fn ClientDetailView(client_id: String) -> impl IntoView {
                         {s.risk_level.map(|l| view! { <span class=format!("risk risk-{}", l.as_number())>{l.to_string()}</span> })}
                         <span class="spacer"></span>
                         <button id="new-draft" type="button" class="primary"
-                            on:click=move |_| ctx.screen.set(Screen::Draft { client_id: id_for_draft.clone(), draft_id: None })>
+                            on:click=move |_| ctx.go(Screen::Draft { client_id: id_for_draft.clone(), draft_id: None })>
                             {ctx.tr(Key::NewDraft)}
                         </button>
                     </div>
@@ -125,7 +125,7 @@ pub fn ClientDetailView(client_id: String) -> impl IntoView {
                                         view! {
                                             <li>
                                                 <button type="button" class="link-button"
-                                                    on:click=move |_| ctx.screen.set(Screen::Draft { client_id: client_id.clone(), draft_id: Some(draft_id.clone()) })>
+                                                    on:click=move |_| ctx.go(Screen::Draft { client_id: client_id.clone(), draft_id: Some(draft_id.clone()) })>
                                                     {date_part(&dr.created_at).to_string()} " · " {dr.lang.to_string()} " · " {dr.proposed.join(", ")}
                                                 </button>
                                                 {(flagged > 0).then(|| view! { " " <span class="badge warn">{move || fill(ctx.t(Key::FlaggedCount), &[&flagged.to_string()])}</span> })}

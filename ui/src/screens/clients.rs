@@ -193,7 +193,7 @@ fn ClientRow(client: ClientSummary) -> impl IntoView {
     let id = client.client_id.clone();
     let open = {
         let id = id.clone();
-        move || ctx.screen.set(Screen::Client(id.clone()))
+        move || ctx.go(Screen::Client(id.clone()))
     };
     let open_key = open.clone();
     let data_id = id.clone();

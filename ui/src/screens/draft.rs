@@ -272,7 +272,7 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
     view! {
         <section class="panel draft" aria-labelledby="draft-title">
             <div class="panel-head">
-                <button type="button" class="link-button" on:click=move |_| ctx.screen.set(Screen::Client(back_id.clone()))>
+                <button type="button" class="link-button" on:click=move |_| ctx.go(Screen::Client(back_id.clone()))>
                     "← " {move || client_name.get()}
                 </button>
             </div>
@@ -281,7 +281,7 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
                 <span class="spacer"></span>
                 <span class="muted small-text">{ctx.tr(Key::DraftShortcuts)}</span>
             </div>
-            <div class="form grid-4">
+            <div class="form draft-form">
                 <div class="field">
                     <label for="draft-amount">{ctx.tr(Key::Amount)}</label>
                     <input id="draft-amount" type="text" inputmode="decimal" placeholder=ctx.tr(Key::AmountHint)
@@ -292,7 +292,7 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
                     <input id="draft-currency" type="text" maxlength="3" class="mono upper" autocomplete="off"
                         prop:value=move || currency.get() on:input=move |ev| currency.set(event_target_value(&ev).to_uppercase())/>
                 </div>
-                <div class="field span-2">
+                <div class="field">
                     <label for="draft-goal">{ctx.tr(Key::Goal)}</label>
                     <input id="draft-goal" type="text"
                         prop:value=move || goal.get() on:input=move |ev| goal.set(event_target_value(&ev))/>
@@ -327,7 +327,7 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
                 view! {
                     <section class="card document" aria-labelledby="document-title">
                         <div class="panel-head">
-                            <h2 id="document-title">{ctx.tr(Key::Document)} ": " {d.doc.title.clone()} " " <span class="mono muted">{d.doc.product_code.clone()}</span></h2>
+                            <h2 id="document-title">{ctx.tr(Key::Document)} {d.doc.title.clone()} " " <span class="mono muted">{d.doc.product_code.clone()}</span></h2>
                             <span class="spacer"></span>
                             <button id="close-document" type="button" class="small" on:click=move |_| document.set(None)>{ctx.tr(Key::CloseDocument)}</button>
                         </div>
@@ -378,7 +378,7 @@ fn ReportView(report: DraftReport, open_citation: Callback<Citation>) -> impl In
             <section class="card" aria-labelledby="blocks-title">
                 <h2 id="blocks-title">{ctx.tr(Key::Blocks)}</h2>
                 <ul class="findings">{r.blocks.iter().map(|b| view! {
-                    <li data-rule-id=b.rule_id.to_string()><span class="rule">{b.rule_id.to_string()}</span> {b.message.clone()}</li>
+                    <li data-rule-id=b.rule_id.to_string()><span class="rule">{b.rule_id.to_string()}</span> " " {b.message.clone()}</li>
                 }).collect_view()}</ul>
             </section>
         })}
@@ -401,7 +401,7 @@ fn ReportView(report: DraftReport, open_citation: Callback<Citation>) -> impl In
                                     <ul class="reasons">{p.reasons.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view()}</ul>
                                     {(!p.warnings.is_empty()).then(|| view! {
                                         <ul class="findings">{p.warnings.iter().map(|w| view! {
-                                            <li class="warn" data-rule-id=w.rule_id.to_string()><span class="rule">{w.rule_id.to_string()}</span> {w.message.clone()}</li>
+                                            <li class="warn" data-rule-id=w.rule_id.to_string()><span class="rule">{w.rule_id.to_string()}</span> " " {w.message.clone()}</li>
                                         }).collect_view()}</ul>
                                     })}
                                 </li>
@@ -428,7 +428,7 @@ fn ReportView(report: DraftReport, open_citation: Callback<Citation>) -> impl In
             <section class="card" aria-labelledby="warnings-title">
                 <h2 id="warnings-title">{ctx.tr(Key::Warnings)}</h2>
                 <ul class="findings">{r.warnings.iter().map(|w| view! {
-                    <li class="warn" data-rule-id=w.rule_id.to_string()><span class="rule">{w.rule_id.to_string()}</span> {w.message.clone()}</li>
+                    <li class="warn" data-rule-id=w.rule_id.to_string()><span class="rule">{w.rule_id.to_string()}</span> " " {w.message.clone()}</li>
                 }).collect_view()}</ul>
             </section>
         })}

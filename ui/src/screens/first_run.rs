@@ -49,7 +49,7 @@ pub fn FirstRun() -> impl IntoView {
                 Ok(()) => {
                     ctx.refresh_status().await;
                     ctx.note(Key::VaultCreated.text(ctx.lang.get_untracked()));
-                    ctx.screen.set(Screen::Import);
+                    ctx.go(Screen::Import);
                 }
                 Err(e) => ctx.fail(e),
             }

@@ -193,7 +193,7 @@ pub fn Import() -> impl IntoView {
                     on:click=run_import>{ctx.tr(Key::ImportRun)}</button>
                 <span class="spacer"></span>
                 <button id="import-sample" type="button" disabled=move || busy.get() on:click=run_sample>{ctx.tr(Key::ImportSample)}</button>
-                <button type="button" class="link-button" on:click=move |_| ctx.screen.set(Screen::Clients)>{ctx.tr(Key::NavClients)}</button>
+                <button type="button" class="link-button" on:click=move |_| ctx.go(Screen::Clients)>{ctx.tr(Key::NavClients)}</button>
             </div>
             <p id="import-result" role="status" aria-live="polite" class="result">
                 {move || if busy.get() { ctx.t(Key::Working).to_string() } else { result.get().unwrap_or_default() }}

@@ -33,7 +33,7 @@ pub fn Unlock() -> impl IntoView {
                 Ok(()) => {
                     pass.try_set(String::new());
                     ctx.refresh_status().await;
-                    ctx.screen.set(Screen::Clients);
+                    ctx.go(Screen::Clients);
                 }
                 Err(e) => ctx.fail(e),
             }
