@@ -33,6 +33,24 @@ fn mask_middle(s: &str, keep_start: usize, keep_end: usize) -> String {
         .collect()
 }
 
+/// A masking function for one kind of personal data.
+pub type Mask = fn(&str) -> String;
+
+/// How a column of an import preview must be masked, judged by its header (English field names
+/// or the Chinese headers banks use): ID numbers and phone numbers are never shown in clear, even
+/// from the advisor's own file.
+pub fn preview_mask(header: &str) -> Option<Mask> {
+    let h = header.trim().to_lowercase();
+    let any = |words: &[&str]| words.iter().any(|w| h.contains(w));
+    if any(&["phone", "mobile", "手机", "电话"]) {
+        Some(mask_phone)
+    } else if any(&["id_number", "id number", "idnumber", "证件号", "身份证"]) {
+        Some(mask_id_number)
+    } else {
+        None
+    }
+}
+
 /// Largest char boundary of `text` at or below `byte`.
 fn floor_boundary(text: &str, byte: usize) -> usize {
     let mut b = byte.min(text.len());
@@ -185,7 +203,7 @@ pub fn passphrase_strength(p: &str) -> Strength {
         p.chars().any(|c| c.is_ascii_uppercase()),
         p.chars().any(|c| c.is_ascii_digit()),
         p.chars().any(|c| c.is_ascii_punctuation() || c == ' '),
-        p.chars().any(|c| !c.is_ascii()),
+        !p.is_ascii(),
     ]
     .iter()
     .filter(|x| **x)
@@ -277,6 +295,17 @@ mod tests {
         assert_eq!(mask_phone(" 137****6414 "), "137****6414");
         assert_eq!(mask_phone("1234"), "****");
         assert_eq!(mask_id_number(""), "");
+    }
+
+    #[test]
+    fn preview_masks_id_and_phone_columns_only() {
+        let id = preview_mask("id_number").expect("id column");
+        assert_eq!(id("11010119900307536X"), "1101**********536X");
+        assert_eq!(preview_mask("证件号码").unwrap()("11010119900307536X"), "1101**********536X");
+        assert_eq!(preview_mask("手机号").unwrap()("13712346414"), "137****6414");
+        assert_eq!(preview_mask("Phone").unwrap()("13712346414"), "137****6414");
+        assert!(preview_mask("client_id").is_none());
+        assert!(preview_mask("姓名").is_none());
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Import: kind, paths (one absolute path per line), a preview of the first rows and every
 //! problem; importing stays disabled while the preview shows problems. Also "Import sample data".
 
-use crate::app::{use_ctx, Screen};
-use crate::format::{group_thousands, parse_paths};
+use crate::app::use_ctx;
+use crate::format::{group_thousands, parse_paths, preview_mask, Mask};
 use crate::i18n::{fill, Key};
 use crate::ipc;
 use copilot_protocol::ipc::{ImportArgs, ImportKindArg, ImportPreview};
@@ -110,6 +110,7 @@ pub fn Import() -> impl IntoView {
     let preview_table = move || {
         preview.get().map(|p| {
             let headers = p.headers.clone();
+            let masks: Vec<Option<Mask>> = headers.iter().map(|h| preview_mask(h)).collect();
             let total = p.total_rows;
             view! {
                 <section class="card" aria-labelledby="preview-title">
@@ -120,7 +121,13 @@ pub fn Import() -> impl IntoView {
                             <thead><tr>{headers.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
                             <tbody>
                                 {p.rows.into_iter().map(|row| view! {
-                                    <tr>{row.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>
+                                    <tr>{row.into_iter().enumerate().map(|(i, c)| {
+                                        let shown = match masks.get(i).copied().flatten() {
+                                            Some(mask) => mask(&c),
+                                            None => c,
+                                        };
+                                        view! { <td>{shown}</td> }
+                                    }).collect_view()}</tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
@@ -193,7 +200,6 @@ pub fn Import() -> impl IntoView {
                     on:click=run_import>{ctx.tr(Key::ImportRun)}</button>
                 <span class="spacer"></span>
                 <button id="import-sample" type="button" disabled=move || busy.get() on:click=run_sample>{ctx.tr(Key::ImportSample)}</button>
-                <button type="button" class="link-button" on:click=move |_| ctx.go(Screen::Clients)>{ctx.tr(Key::NavClients)}</button>
             </div>
             <p id="import-result" role="status" aria-live="polite" class="result">
                 {move || if busy.get() { ctx.t(Key::Working).to_string() } else { result.get().unwrap_or_default() }}
