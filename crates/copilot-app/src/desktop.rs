@@ -191,3 +191,13 @@ impl Workspace {
         Ok(self.store.update_draft_text(draft_id, text)?)
     }
 }
+
+impl AppError {
+    /// True when the error means "no such client, draft or document" (the UI's `not_found`).
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            AppError::UnknownClient(_) | AppError::Store(copilot_store::StoreError::Missing { .. })
+        )
+    }
+}

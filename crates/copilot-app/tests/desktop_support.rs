@@ -103,5 +103,5 @@ fn an_edited_memo_is_linted_and_figure_checked_before_saving() {
     assert_eq!(again.provenance, draft.provenance);
 
     let err = ws.save_draft_text("D-missing", "x").unwrap_err();
-    assert!(matches!(err, AppError::Store(_)), "{err}");
+    assert!(err.is_not_found(), "{err}");
 }
