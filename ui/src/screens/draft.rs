@@ -264,6 +264,15 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
         }
     };
 
+    // Keep the newest tokens in view while streaming.
+    let stream_box = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        stream.track();
+        if let Some(el) = stream_box.get_untracked() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+
     let lang_option = move |l: Lang, key: Key| {
         view! { <option value=l.to_string() selected=move || memo_lang.get() == l>{ctx.tr(key)}</option> }
     };
@@ -318,7 +327,7 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
             </div>
             <section class="card" aria-labelledby="rationale-title">
                 <h2 id="rationale-title">{ctx.tr(Key::Rationale)}</h2>
-                <div id="rationale-stream" class="stream" aria-busy=move || if running.get() { "true" } else { "false" }>{rationale}</div>
+                <div id="rationale-stream" class="stream" node_ref=stream_box aria-busy=move || if running.get() { "true" } else { "false" }>{rationale}</div>
             </section>
             {move || report.get().map(|r| view! { <ReportView report=r open_citation=Callback::new(open_citation)/> })}
             {move || document.get().map(|d| {
