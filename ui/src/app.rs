@@ -335,6 +335,9 @@ pub fn App() -> impl IntoView {
         let lang = ctx.lang.get();
         ctx.status.with(|s| {
             let Some(s) = s else { return String::new() };
+            if !s.initialised {
+                return String::new();
+            }
             if !s.unlocked {
                 return Key::Locked.text(lang).to_string();
             }
