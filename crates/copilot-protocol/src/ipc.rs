@@ -353,7 +353,10 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for c in COMMANDS {
             assert!(seen.insert(*c), "{c} twice");
-            assert!(c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'), "{c}");
+            assert!(
+                c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'),
+                "{c}"
+            );
         }
     }
 
