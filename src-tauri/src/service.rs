@@ -332,11 +332,16 @@ impl Shell {
     /// progress counts as activity.
     pub fn auto_lock_if_idle(&self) -> bool {
         let minutes = lock(&self.0.settings).lock_minutes.max(1);
+        self.lock_if_idle_for(Duration::from_secs(u64::from(minutes) * 60))
+    }
+
+    /// Locks when unlocked and idle for at least `limit`; true if it locked.
+    pub fn lock_if_idle_for(&self, limit: Duration) -> bool {
         if self.0.generating.load(Ordering::Relaxed) {
             self.touch();
             return false;
         }
-        if self.idle() < Duration::from_secs(u64::from(minutes) * 60) {
+        if self.idle() < limit {
             return false;
         }
         match self.0.workspace.try_lock() {

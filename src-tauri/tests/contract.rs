@@ -117,3 +117,52 @@ fn the_window_is_locked_down() {
         "a Tauri plugin crept in"
     );
 }
+
+#[test]
+fn no_http_client_or_plugin_in_the_app_graph() {
+    // The app's own graph (normal + build dependencies; the WebDriver client of the tests is a
+    // dev-dependency and never ships).
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "-e",
+            "normal,build",
+            "--prefix",
+            "none",
+            "--locked",
+            "--offline",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        tree.lines().any(|l| l.starts_with("tauri v2.")),
+        "unexpected cargo tree output"
+    );
+    for banned in [
+        "reqwest",
+        "hyper",
+        "ureq",
+        "curl",
+        "isahc",
+        "hf-hub",
+        "attohttpc",
+        "tauri-plugin-http",
+        "tauri-plugin-shell",
+        "tauri-plugin-fs",
+        "tauri-plugin-updater",
+        "tauri-plugin-autostart",
+    ] {
+        let hit = tree.lines().find(|l| l.starts_with(&format!("{banned} v")));
+        assert!(
+            hit.is_none(),
+            "{banned} is in the app's dependency graph: {hit:?}"
+        );
+    }
+}

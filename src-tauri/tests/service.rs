@@ -283,6 +283,12 @@ fn sample_flow_without_a_window() {
         .unwrap()
         .unlocked
     );
+    // Auto-lock: not before the idle limit, then the keys are dropped.
+    assert!(!s.lock_if_idle_for(std::time::Duration::from_secs(3600)));
+    assert!(!s.auto_lock_if_idle());
+    assert!(s.status().unlocked);
+    assert!(s.lock_if_idle_for(std::time::Duration::ZERO));
+    assert!(!s.status().unlocked);
     drop(s);
     let again = shell(dir.path());
     assert_eq!(again.get_settings(), set);
