@@ -30,5 +30,12 @@ if [ "${BUNDLES:-deb,rpm}" != "deb" ]; then
   # rpm needs no download; keep the .deb even if rpm fails on this machine.
   cargo tauri build --bundles rpm || echo "package: rpm bundle failed (the .deb is built)" >&2
 fi
+# Tauri names the files after productName ("Wealth Copilot_…"); IT scripts expect the package name.
+version="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$root/src-tauri/tauri.conf.json")"
+bundle="$CARGO_TARGET_DIR/release/bundle"
+cp -f "$bundle/deb/Wealth Copilot_${version}_amd64.deb" "$bundle/deb/wealth-copilot_${version}_amd64.deb"
+if [ -f "$bundle/rpm/Wealth Copilot-${version}-1.x86_64.rpm" ]; then
+  cp -f "$bundle/rpm/Wealth Copilot-${version}-1.x86_64.rpm" "$bundle/rpm/wealth-copilot-${version}-1.x86_64.rpm"
+fi
 echo "package: built in $((SECONDS - start)) s:" >&2
-find "$CARGO_TARGET_DIR/release/bundle" -maxdepth 2 -type f \( -name '*.deb' -o -name '*.rpm' \) -newer "$root/src-tauri/tauri.conf.json" -exec ls -l {} \; >&2
+ls -l "$bundle"/deb/wealth-copilot_*.deb "$bundle"/rpm/wealth-copilot-*.rpm 2>/dev/null >&2
