@@ -300,9 +300,15 @@ async fn choose(d: &WebDriver, css: &str, value: &str) {
 }
 
 async fn click(d: &WebDriver, css: &str) {
-    find(d, css, STEP)
-        .await
-        .click()
+    let e = find(d, css, STEP).await;
+    // Centre the element first: the top bar and the status bar are sticky.
+    let _ = d
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+            vec![json!(css)],
+        )
+        .await;
+    e.click()
         .await
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }

@@ -23,7 +23,10 @@ pub enum Screen {
     Import,
     Clients,
     Client(String),
-    Draft { client_id: String, draft_id: Option<String> },
+    Draft {
+        client_id: String,
+        draft_id: Option<String>,
+    },
     Settings,
 }
 
@@ -166,7 +169,8 @@ impl Ctx {
     }
 
     fn unlocked_untracked(self) -> bool {
-        self.status.with_untracked(|s| s.as_ref().is_some_and(|s| s.unlocked))
+        self.status
+            .with_untracked(|s| s.as_ref().is_some_and(|s| s.unlocked))
     }
 
     /// Locks the store and shows the unlock screen.
@@ -184,7 +188,10 @@ impl Ctx {
 /// Clicks the button with `id` if it is on screen and enabled: keyboard shortcuts go through the
 /// same path as the mouse, so they do exactly what the button does.
 fn click(id: &str) -> bool {
-    let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    else {
         return false;
     };
     if el.has_attribute("disabled") {
@@ -229,7 +236,10 @@ fn on_shortcut(ev: web_sys::KeyboardEvent) {
 }
 
 fn apply_document_settings(lang: Lang, theme: &str) {
-    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
         return;
     };
     let _ = root.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
@@ -306,25 +316,48 @@ pub fn App() -> impl IntoView {
     );
 
     let screen_view = move || match ctx.screen.get() {
-        Screen::Loading => view! { <p class="loading" role="status">{ctx.tr(Key::Loading)}</p> }.into_any(),
+        Screen::Loading => {
+            view! { <p class="loading" role="status">{ctx.tr(Key::Loading)}</p> }.into_any()
+        }
         Screen::FirstRun => view! { <screens::first_run::FirstRun/> }.into_any(),
         Screen::Unlock => view! { <screens::unlock::Unlock/> }.into_any(),
         Screen::Import => view! { <screens::import::Import/> }.into_any(),
         Screen::Clients => view! { <screens::clients::Clients/> }.into_any(),
-        Screen::Client(id) => view! { <screens::client_detail::ClientDetailView client_id=id/> }.into_any(),
-        Screen::Draft { client_id, draft_id } => {
-            view! { <screens::draft::DraftWorkspace client_id=client_id draft_id=draft_id/> }.into_any()
+        Screen::Client(id) => {
+            view! { <screens::client_detail::ClientDetailView client_id=id/> }.into_any()
         }
+        Screen::Draft {
+            client_id,
+            draft_id,
+        } => view! { <screens::draft::DraftWorkspace client_id=client_id draft_id=draft_id/> }
+            .into_any(),
         Screen::Settings => view! { <screens::settings::SettingsView/> }.into_any(),
     };
 
     let nav_class = move |active: fn(&Screen) -> bool| {
-        move || if ctx.screen.with(active) { "nav-button active" } else { "nav-button" }
+        move || {
+            if ctx.screen.with(active) {
+                "nav-button active"
+            } else {
+                "nav-button"
+            }
+        }
     };
     let nav_current = move |active: fn(&Screen) -> bool| {
-        move || if ctx.screen.with(active) { Some("page") } else { None }
+        move || {
+            if ctx.screen.with(active) {
+                Some("page")
+            } else {
+                None
+            }
+        }
     };
-    let is_clients: fn(&Screen) -> bool = |s| matches!(s, Screen::Clients | Screen::Client(_) | Screen::Draft { .. });
+    let is_clients: fn(&Screen) -> bool = |s| {
+        matches!(
+            s,
+            Screen::Clients | Screen::Client(_) | Screen::Draft { .. }
+        )
+    };
     let is_import: fn(&Screen) -> bool = |s| matches!(s, Screen::Import);
     let is_settings: fn(&Screen) -> bool = |s| matches!(s, Screen::Settings);
 
@@ -344,7 +377,10 @@ pub fn App() -> impl IntoView {
             let counts = s
                 .counts
                 .map(|c| {
-                    let c: Vec<String> = c.iter().map(|n| format::group_thousands(&n.to_string())).collect();
+                    let c: Vec<String> = c
+                        .iter()
+                        .map(|n| format::group_thousands(&n.to_string()))
+                        .collect();
                     let c: Vec<&str> = c.iter().map(String::as_str).collect();
                     fill(Key::StatusCounts.text(lang), &c)
                 })
@@ -353,7 +389,11 @@ pub fn App() -> impl IntoView {
                 Some(m) => format!("{}: {}", Key::StatusModel.text(lang), m.name),
                 None => Key::StatusNoModel.text(lang).to_string(),
             };
-            format!("{counts} · {model} · {}: {}", Key::StatusKeychain.text(lang), s.keychain)
+            format!(
+                "{counts} · {model} · {}: {}",
+                Key::StatusKeychain.text(lang),
+                s.keychain
+            )
         })
     };
 

@@ -115,13 +115,22 @@ pub fn segments(text: &str, spans: &[(usize, usize)]) -> Vec<Segment> {
             continue;
         }
         if s > pos {
-            out.push(Segment { text: text[pos..s].to_string(), mark: None });
+            out.push(Segment {
+                text: text[pos..s].to_string(),
+                mark: None,
+            });
         }
-        out.push(Segment { text: text[s..e].to_string(), mark: Some(i) });
+        out.push(Segment {
+            text: text[s..e].to_string(),
+            mark: Some(i),
+        });
         pos = e;
     }
     if pos < text.len() {
-        out.push(Segment { text: text[pos..].to_string(), mark: None });
+        out.push(Segment {
+            text: text[pos..].to_string(),
+            mark: None,
+        });
     }
     out
 }
@@ -275,7 +284,11 @@ pub fn percent(fraction: f64) -> String {
 
 /// Splits the import screen's text area into paths: one per line, trimmed, blank lines dropped.
 pub fn parse_paths(text: &str) -> Vec<String> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// Number of pages for `total` items at `page_size` per page (at least one).
@@ -301,8 +314,14 @@ mod tests {
     fn preview_masks_id_and_phone_columns_only() {
         let id = preview_mask("id_number").expect("id column");
         assert_eq!(id("11010119900307536X"), "1101**********536X");
-        assert_eq!(preview_mask("证件号码").unwrap()("11010119900307536X"), "1101**********536X");
-        assert_eq!(preview_mask("手机号").unwrap()("13712346414"), "137****6414");
+        assert_eq!(
+            preview_mask("证件号码").unwrap()("11010119900307536X"),
+            "1101**********536X"
+        );
+        assert_eq!(
+            preview_mask("手机号").unwrap()("13712346414"),
+            "137****6414"
+        );
         assert_eq!(preview_mask("Phone").unwrap()("13712346414"), "137****6414");
         assert!(preview_mask("client_id").is_none());
         assert!(preview_mask("姓名").is_none());
@@ -315,10 +334,18 @@ mod tests {
         assert_eq!(byte_to_char_offset(t, 0), 0);
         assert_eq!(byte_to_char_offset(t, 6), 2);
         assert_eq!(byte_to_char_offset(t, 7), 3);
-        assert_eq!(byte_to_char_offset(t, 8), 3, "inside 收 counts as before it");
+        assert_eq!(
+            byte_to_char_offset(t, 8),
+            3,
+            "inside 收 counts as before it"
+        );
         assert_eq!(byte_to_char_offset(t, 17), 6);
         assert_eq!(byte_to_char_offset(t, 999), 7);
-        assert_eq!(byte_to_utf16_offset(t, 17), 7, "the emoji is two UTF-16 units");
+        assert_eq!(
+            byte_to_utf16_offset(t, 17),
+            7,
+            "the emoji is two UTF-16 units"
+        );
         assert_eq!(byte_to_utf16_offset(t, 18), 8);
     }
 
@@ -327,7 +354,10 @@ mod tests {
         let t = "费率为0.30%，每年";
         let start = t.find("0.30%").unwrap();
         let end = start + "0.30%".len();
-        assert_eq!(split_byte_span(t, start, end), ("费率为", "0.30%", "，每年"));
+        assert_eq!(
+            split_byte_span(t, start, end),
+            ("费率为", "0.30%", "，每年")
+        );
         assert_eq!(split_byte_span(t, 1, 2), ("", "费", "率为0.30%，每年"));
         assert_eq!(split_byte_span(t, 100, 200), (t, "", ""));
         assert_eq!(split_byte_span(t, 6, 3), ("费率", "", "为0.30%，每年"));
@@ -338,14 +368,30 @@ mod tests {
         let t = "保证收益，稳赚不赔。";
         let a = t.find("保证收益").unwrap();
         let b = t.find("稳赚不赔").unwrap();
-        let spans = [(b, b + "稳赚不赔".len()), (a, a + "保证收益".len()), (a + 3, a + 6)];
+        let spans = [
+            (b, b + "稳赚不赔".len()),
+            (a, a + "保证收益".len()),
+            (a + 3, a + 6),
+        ];
         let segs = segments(t, &spans);
-        let texts: Vec<(&str, Option<usize>)> = segs.iter().map(|s| (s.text.as_str(), s.mark)).collect();
+        let texts: Vec<(&str, Option<usize>)> =
+            segs.iter().map(|s| (s.text.as_str(), s.mark)).collect();
         assert_eq!(
             texts,
-            vec![("保证收益", Some(1)), ("，", None), ("稳赚不赔", Some(0)), ("。", None)]
+            vec![
+                ("保证收益", Some(1)),
+                ("，", None),
+                ("稳赚不赔", Some(0)),
+                ("。", None)
+            ]
         );
-        assert_eq!(segments("abc", &[]), vec![Segment { text: "abc".into(), mark: None }]);
+        assert_eq!(
+            segments("abc", &[]),
+            vec![Segment {
+                text: "abc".into(),
+                mark: None
+            }]
+        );
         assert!(segments("", &[(0, 5)]).is_empty());
     }
 
@@ -374,8 +420,14 @@ mod tests {
         assert_eq!(passphrase_strength("aaaaaaaaaaaaaaaa"), Strength::Weak);
         assert_eq!(passphrase_strength("abcdefghijkl"), Strength::Weak);
         assert_eq!(passphrase_strength("Abcdefgh1234"), Strength::Fair);
-        assert_eq!(passphrase_strength("correct horse battery staple 42"), Strength::Strong);
-        assert_eq!(passphrase_strength("春眠不觉晓处处闻啼鸟夜来风雨声 2026"), Strength::Strong);
+        assert_eq!(
+            passphrase_strength("correct horse battery staple 42"),
+            Strength::Strong
+        );
+        assert_eq!(
+            passphrase_strength("春眠不觉晓处处闻啼鸟夜来风雨声 2026"),
+            Strength::Strong
+        );
     }
 
     fn holding(class: &str, value: &str) -> HoldingView {
@@ -400,7 +452,11 @@ mod tests {
         let a = allocation(&h);
         assert_eq!(
             a,
-            vec![("cash".into(), 0.1), ("equity".into(), 0.4), ("commodity".into(), 0.5)]
+            vec![
+                ("cash".into(), 0.1),
+                ("equity".into(), 0.4),
+                ("commodity".into(), 0.5)
+            ]
         );
         assert!(allocation(&[]).is_empty());
         assert!(allocation(&[holding("cash", "0")]).is_empty());
@@ -420,7 +476,10 @@ mod tests {
 
     #[test]
     fn paths_and_pages() {
-        assert_eq!(parse_paths(" /a.csv \n\n/b 文件.xlsx\r\n"), vec!["/a.csv", "/b 文件.xlsx"]);
+        assert_eq!(
+            parse_paths(" /a.csv \n\n/b 文件.xlsx\r\n"),
+            vec!["/a.csv", "/b 文件.xlsx"]
+        );
         assert_eq!(page_count(0, 50), 1);
         assert_eq!(page_count(10_000, 50), 200);
         assert_eq!(page_count(101, 50), 3);

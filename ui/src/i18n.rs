@@ -252,9 +252,15 @@ mod tests {
         // English text that shows Chinese input on purpose (an amount typed as `50万`).
         let shows_chinese = [Key::AmountHint];
         for key in Key::ALL.iter().filter(|k| !same.contains(k)) {
-            assert!(has_cjk(key.text(Lang::Zh)), "{key:?}: Chinese text has no Chinese");
+            assert!(
+                has_cjk(key.text(Lang::Zh)),
+                "{key:?}: Chinese text has no Chinese"
+            );
             if !shows_chinese.contains(key) {
-                assert!(!has_cjk(key.text(Lang::En)), "{key:?}: English text has Chinese");
+                assert!(
+                    !has_cjk(key.text(Lang::En)),
+                    "{key:?}: English text has Chinese"
+                );
             }
         }
     }
@@ -275,7 +281,13 @@ mod tests {
 
     #[test]
     fn fill_replaces_numbered_placeholders() {
-        assert_eq!(fill(Key::ClientCount.text(Lang::En), &["12", "0.4"]), "12 clients (0.4 ms)");
-        assert_eq!(fill(Key::ClientCount.text(Lang::Zh), &["12", "0.4"]), "共 12 位客户（0.4 毫秒）");
+        assert_eq!(
+            fill(Key::ClientCount.text(Lang::En), &["12", "0.4"]),
+            "12 clients (0.4 ms)"
+        );
+        assert_eq!(
+            fill(Key::ClientCount.text(Lang::Zh), &["12", "0.4"]),
+            "共 12 位客户（0.4 毫秒）"
+        );
     }
 }

@@ -87,7 +87,10 @@ impl Command {
 /// when it could not be stringified).
 pub fn error_from_rejection(json: Option<&str>) -> IpcError {
     let Some(json) = json else {
-        return IpcError { code: "internal".into(), message: "unknown error".into() };
+        return IpcError {
+            code: "internal".into(),
+            message: "unknown error".into(),
+        };
     };
     if let Ok(e) = serde_json::from_str::<IpcError>(json) {
         return e;
@@ -96,7 +99,10 @@ pub fn error_from_rejection(json: Option<&str>) -> IpcError {
         Ok(s) => s,
         Err(_) => json.to_string(),
     };
-    IpcError { code: "internal".into(), message }
+    IpcError {
+        code: "internal".into(),
+        message,
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -106,9 +112,9 @@ pub use web::*;
 mod web {
     use super::{error_from_rejection, Command};
     use copilot_protocol::ipc::{
-        AppStatus, ClientDetail, ClientPage, CreateVaultArgs, DocumentView, DraftEvent, DraftResult,
-        IdArgs, ImportArgs, ImportDone, ImportPreview, IpcError, ListClientsArgs, RevealArgs,
-        SaveDraftArgs, Settings, StartDraftArgs, UnlockArgs,
+        AppStatus, ClientDetail, ClientPage, CreateVaultArgs, DocumentView, DraftEvent,
+        DraftResult, IdArgs, ImportArgs, ImportDone, ImportPreview, IpcError, ListClientsArgs,
+        RevealArgs, SaveDraftArgs, Settings, StartDraftArgs, UnlockArgs,
     };
     use js_sys::{Function, Object, Promise, Reflect, JSON};
     use serde::de::{DeserializeOwned, IgnoredAny};
@@ -121,7 +127,10 @@ mod web {
     pub type IpcResult<T> = Result<T, IpcError>;
 
     fn internal(message: impl Into<String>) -> IpcError {
-        IpcError { code: "internal".into(), message: message.into() }
+        IpcError {
+            code: "internal".into(),
+            message: message.into(),
+        }
     }
 
     /// `window.__TAURI__.core`, or an error with code `no_shell` when the page runs outside Tauri.
@@ -129,9 +138,13 @@ mod web {
         let window = web_sys::window().ok_or_else(|| internal("no window"))?;
         let tauri = Reflect::get(&window, &"__TAURI__".into()).unwrap_or(JsValue::UNDEFINED);
         if tauri.is_undefined() || tauri.is_null() {
-            return Err(IpcError { code: "no_shell".into(), message: "window.__TAURI__ is missing".into() });
+            return Err(IpcError {
+                code: "no_shell".into(),
+                message: "window.__TAURI__ is missing".into(),
+            });
         }
-        Reflect::get(&tauri, &"core".into()).map_err(|_| internal("window.__TAURI__.core is missing"))
+        Reflect::get(&tauri, &"core".into())
+            .map_err(|_| internal("window.__TAURI__.core is missing"))
     }
 
     fn to_js<T: Serialize>(value: &T) -> IpcResult<JsValue> {
@@ -141,7 +154,10 @@ mod web {
 
     fn from_js<T: DeserializeOwned>(value: &JsValue) -> IpcResult<T> {
         // `undefined` (a command returning `()`) stringifies to nothing: read it as `null`.
-        let json = JSON::stringify(value).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "null".into());
+        let json = JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| "null".into());
         serde_json::from_str(&json).map_err(|e| internal(format!("unexpected reply: {e}")))
     }
 
@@ -154,7 +170,14 @@ mod web {
             .ok_or_else(|| internal("window.__TAURI__.core.invoke is missing"))?;
         let promise: Promise = invoke
             .call2(&core, &cmd.name().into(), &args)
-            .map_err(|e| error_from_rejection(JSON::stringify(&e).ok().and_then(|s| s.as_string()).as_deref()))?
+            .map_err(|e| {
+                error_from_rejection(
+                    JSON::stringify(&e)
+                        .ok()
+                        .and_then(|s| s.as_string())
+                        .as_deref(),
+                )
+            })?
             .dyn_into()
             .map_err(|_| internal("invoke did not return a promise"))?;
         match JsFuture::from(promise).await {
@@ -167,7 +190,12 @@ mod web {
         if let Some(s) = e.as_string() {
             return error_from_rejection(Some(&serde_json::to_string(&s).unwrap_or_default()));
         }
-        error_from_rejection(JSON::stringify(e).ok().and_then(|s| s.as_string()).as_deref())
+        error_from_rejection(
+            JSON::stringify(e)
+                .ok()
+                .and_then(|s| s.as_string())
+                .as_deref(),
+        )
     }
 
     /// `{ args: <value> }`.
@@ -190,7 +218,9 @@ mod web {
     }
 
     pub async fn create_vault(args: &CreateVaultArgs) -> IpcResult<()> {
-        call::<_, IgnoredAny>(Command::CreateVault, args).await.map(drop)
+        call::<_, IgnoredAny>(Command::CreateVault, args)
+            .await
+            .map(drop)
     }
 
     pub async fn unlock(args: &UnlockArgs) -> IpcResult<()> {
@@ -222,7 +252,13 @@ mod web {
     }
 
     pub async fn get_client(client_id: &str) -> IpcResult<ClientDetail> {
-        call(Command::GetClient, &IdArgs { id: client_id.to_string() }).await
+        call(
+            Command::GetClient,
+            &IdArgs {
+                id: client_id.to_string(),
+            },
+        )
+        .await
     }
 
     pub async fn reveal_client_field(args: &RevealArgs) -> IpcResult<String> {
@@ -238,11 +274,23 @@ mod web {
     }
 
     pub async fn get_draft(draft_id: &str) -> IpcResult<DraftResult> {
-        call(Command::GetDraft, &IdArgs { id: draft_id.to_string() }).await
+        call(
+            Command::GetDraft,
+            &IdArgs {
+                id: draft_id.to_string(),
+            },
+        )
+        .await
     }
 
     pub async fn open_citation(document_id: &str) -> IpcResult<DocumentView> {
-        call(Command::OpenCitation, &IdArgs { id: document_id.to_string() }).await
+        call(
+            Command::OpenCitation,
+            &IdArgs {
+                id: document_id.to_string(),
+            },
+        )
+        .await
     }
 
     pub async fn get_settings() -> IpcResult<Settings> {
@@ -250,7 +298,9 @@ mod web {
     }
 
     pub async fn set_settings(settings: &Settings) -> IpcResult<()> {
-        call::<_, IgnoredAny>(Command::SetSettings, settings).await.map(drop)
+        call::<_, IgnoredAny>(Command::SetSettings, settings)
+            .await
+            .map(drop)
     }
 
     /// `import_sample` may report one result or one per kind; both are accepted.
@@ -266,7 +316,9 @@ mod web {
         pub fn totals(&self) -> (usize, usize) {
             match self {
                 SampleDone::One(d) => (d.files, d.records),
-                SampleDone::Many(v) => v.iter().fold((0, 0), |(f, r), d| (f + d.files, r + d.records)),
+                SampleDone::Many(v) => v
+                    .iter()
+                    .fold((0, 0), |(f, r), d| (f + d.files, r + d.records)),
             }
         }
     }
@@ -282,19 +334,27 @@ mod web {
             .ok()
             .and_then(|f| f.dyn_into().ok())
             .ok_or_else(|| internal("window.__TAURI__.core.Channel is missing"))?;
-        let channel = Reflect::construct(&ctor, &js_sys::Array::new()).map_err(|_| internal("new Channel failed"))?;
+        let channel = Reflect::construct(&ctor, &js_sys::Array::new())
+            .map_err(|_| internal("new Channel failed"))?;
         let handler = Closure::<dyn Fn(JsValue)>::new(move |msg: JsValue| {
             if let Ok(event) = from_js::<DraftEvent>(&msg) {
                 on_event(event);
             }
         });
-        Reflect::set(&channel, &"onmessage".into(), handler.as_ref()).map_err(|_| internal("Reflect.set"))?;
+        Reflect::set(&channel, &"onmessage".into(), handler.as_ref())
+            .map_err(|_| internal("Reflect.set"))?;
         let obj = with_args(args)?;
         Reflect::set(&obj, &"onEvent".into(), &channel).map_err(|_| internal("Reflect.set"))?;
         let result = invoke_raw(Command::StartDraft, obj).await;
         // The shell sends every event before it resolves the call; drop the handler only after
         // replacing it with a no-op so that a late message cannot reach a freed closure.
-        let _ = Reflect::set(&channel, &"onmessage".into(), &Function::new_no_args(""));
+        // A Rust closure, not `Function::new_no_args("")`: building a function from a string is
+        // an eval, which the app's CSP (no 'unsafe-eval') refuses — the draft task then never
+        // finished (found by the end-to-end test). The no-op closure is leaked on purpose: it is
+        // tiny, one per draft, and must outlive any message the shell could still deliver.
+        let noop = Closure::<dyn Fn(JsValue)>::new(|_: JsValue| {});
+        let _ = Reflect::set(&channel, &"onmessage".into(), noop.as_ref());
+        noop.forget();
         drop(handler);
         result
     }
@@ -313,7 +373,10 @@ mod tests {
     #[test]
     fn commands_match_the_protocol_list() {
         let ours: Vec<&str> = Command::ALL.iter().map(|c| c.name()).collect();
-        assert_eq!(ours, COMMANDS, "the UI's command list must be the protocol's, in order");
+        assert_eq!(
+            ours, COMMANDS,
+            "the UI's command list must be the protocol's, in order"
+        );
     }
 
     #[test]
@@ -321,7 +384,10 @@ mod tests {
         let e = error_from_rejection(Some(r#"{"code":"locked","message":"the vault is locked"}"#));
         assert_eq!(e.code, "locked");
         let e = error_from_rejection(Some(r#""unlock not allowed""#));
-        assert_eq!((e.code.as_str(), e.message.as_str()), ("internal", "unlock not allowed"));
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("internal", "unlock not allowed")
+        );
         assert_eq!(error_from_rejection(None).code, "internal");
     }
 }

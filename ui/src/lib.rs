@@ -3,9 +3,9 @@
 pub mod format;
 pub mod i18n;
 
-pub mod ipc;
 #[cfg(target_arch = "wasm32")]
 mod app;
+pub mod ipc;
 #[cfg(target_arch = "wasm32")]
 mod screens;
 

@@ -2,7 +2,9 @@
 //! expiry badge, holdings with the allocation chart (inline SVG), notes as plain text, drafts.
 
 use crate::app::{use_ctx, Screen};
-use crate::format::{allocation, date_part, group_thousands, mask_id_number, mask_phone, percent, pie_slice_path};
+use crate::format::{
+    allocation, date_part, group_thousands, mask_id_number, mask_phone, percent, pie_slice_path,
+};
 use crate::i18n::{fill, Key};
 use crate::ipc;
 use crate::screens::clients::AssessmentBadge;
@@ -162,7 +164,10 @@ fn Revealable(
             revealed.set(None);
             return;
         }
-        let args = RevealArgs { client_id: client_id.clone(), field: field.to_string() };
+        let args = RevealArgs {
+            client_id: client_id.clone(),
+            field: field.to_string(),
+        };
         spawn_local(async move {
             match ipc::reveal_client_field(&args).await {
                 Ok(v) => {
@@ -232,12 +237,29 @@ fn AllocationChart(holdings: Vec<HoldingView>) -> impl IntoView {
         move || {
             shares
                 .iter()
-                .map(|(c, s)| format!("{} {}", asset_class_key(c).map(|k| ctx.t(k).to_string()).unwrap_or_else(|| c.clone()), percent(*s)))
+                .map(|(c, s)| {
+                    format!(
+                        "{} {}",
+                        asset_class_key(c)
+                            .map(|k| ctx.t(k).to_string())
+                            .unwrap_or_else(|| c.clone()),
+                        percent(*s)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         }
     };
-    let class_name = |c: &str| format!("slice slice-{}", if asset_class_key(c).is_some() { c } else { "other" });
+    let class_name = |c: &str| {
+        format!(
+            "slice slice-{}",
+            if asset_class_key(c).is_some() {
+                c
+            } else {
+                "other"
+            }
+        )
+    };
     view! {
         <div class="chart">
             <svg id="allocation-chart" viewBox="0 0 120 120" width="160" height="160" role="img" aria-label=label>

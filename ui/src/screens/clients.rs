@@ -44,7 +44,11 @@ pub fn Clients() -> impl IntoView {
     Effect::new(move |_| {
         let query = f.query.get();
         let args = ListClientsArgs {
-            query: if query.trim().is_empty() { None } else { Some(query.trim().to_string()) },
+            query: if query.trim().is_empty() {
+                None
+            } else {
+                Some(query.trim().to_string())
+            },
             risk_level: f.risk.get(),
             expired: if f.expired.get() { Some(true) } else { None },
             sort: f.sort.get(),
@@ -72,11 +76,18 @@ pub fn Clients() -> impl IntoView {
     let on_last_page = move || f.page.get() + 1 >= pages();
     let count_text = move || {
         page_data.with(|p| match p {
-            Some(p) => fill(ctx.t(Key::ClientCount), &[&group_thousands(&p.total.to_string()), &format!("{:.1}", p.elapsed_ms)]),
+            Some(p) => fill(
+                ctx.t(Key::ClientCount),
+                &[
+                    &group_thousands(&p.total.to_string()),
+                    &format!("{:.1}", p.elapsed_ms),
+                ],
+            ),
             None => ctx.t(Key::Loading).to_string(),
         })
     };
-    let rows = move || page_data.with(|p| p.as_ref().map(|p| p.clients.clone()).unwrap_or_default());
+    let rows =
+        move || page_data.with(|p| p.as_ref().map(|p| p.clients.clone()).unwrap_or_default());
 
     let risk_option = move |level: Option<RiskLevel>| {
         let value = level.map(|l| l.to_string()).unwrap_or_default();

@@ -6,10 +6,10 @@
 //! *Save*, whose refusals are shown.
 
 use crate::app::use_ctx;
+use crate::app::Screen;
 use crate::format::{date_part, segments, split_byte_span};
 use crate::i18n::{fill, Key};
 use crate::ipc;
-use crate::app::Screen;
 use copilot_protocol::ipc::{DocumentView, DraftEvent, SaveDraftArgs, StartDraftArgs};
 use copilot_protocol::{Citation, DraftReport, Lang};
 use leptos::prelude::*;
@@ -121,6 +121,14 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
                 return;
             }
             running.set(true);
+            // Keep the previous draft (and any unsaved edits) to put back if this generation is
+            // cancelled or fails: cancelling must leave the workspace as it was.
+            let previous = (
+                report.get_untracked(),
+                text.get_untracked(),
+                stream.get_untracked(),
+                dirty.get_untracked(),
+            );
             stream.set(String::new());
             tokens.set(0);
             report.set(None);
@@ -166,12 +174,18 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
                         report.try_set(Some(r));
                         progress.try_set(Progress::Done);
                     }
-                    Err(e) if e.code == "cancelled" => {
-                        progress.try_set(Progress::Cancelled);
-                    }
                     Err(e) => {
-                        progress.try_set(Progress::Failed);
-                        ctx.fail(e);
+                        let (r, t, st, d) = previous;
+                        report.try_set(r);
+                        text.try_set(t);
+                        stream.try_set(st);
+                        dirty.try_set(d);
+                        if e.code == "cancelled" {
+                            progress.try_set(Progress::Cancelled);
+                        } else {
+                            progress.try_set(Progress::Failed);
+                            ctx.fail(e);
+                        }
                     }
                 }
             });
@@ -187,17 +201,24 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
     };
 
     let save = move |_| {
-        let Some(draft_id) = report.with_untracked(|r| r.as_ref().map(|r| r.draft_id.clone())) else {
+        let Some(draft_id) = report.with_untracked(|r| r.as_ref().map(|r| r.draft_id.clone()))
+        else {
             return;
         };
-        let args = SaveDraftArgs { draft_id, text: text.get_untracked() };
+        let args = SaveDraftArgs {
+            draft_id,
+            text: text.get_untracked(),
+        };
         spawn_local(async move {
             match ipc::save_draft(&args).await {
                 Ok(r) => {
                     text.try_set(r.text.clone());
                     report.try_set(Some(r));
                     dirty.try_set(false);
-                    save_status.try_set(Some((true, Key::Saved.text(ctx.lang.get_untracked()).to_string())));
+                    save_status.try_set(Some((
+                        true,
+                        Key::Saved.text(ctx.lang.get_untracked()).to_string(),
+                    )));
                 }
                 Err(e) => {
                     let prefix = Key::SaveRefused.text(ctx.lang.get_untracked());
@@ -211,7 +232,11 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
         spawn_local(async move {
             match ipc::open_citation(&c.document_id).await {
                 Ok(doc) => {
-                    document.try_set(Some(OpenDocument { doc, start: c.start, end: c.end }));
+                    document.try_set(Some(OpenDocument {
+                        doc,
+                        start: c.start,
+                        end: c.end,
+                    }));
                     // Bring the highlighted span into view once it is rendered.
                     request_animation_frame(|| {
                         if let Some(el) = web_sys::window()
@@ -232,10 +257,16 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
         match progress.get() {
             Progress::Idle => Key::ProgressIdle.text(lang).to_string(),
             Progress::Starting => Key::ProgressStarting.text(lang).to_string(),
-            Progress::Assessed(e, x) => fill(Key::ProgressAssessed.text(lang), &[&e.to_string(), &x.to_string()]),
+            Progress::Assessed(e, x) => fill(
+                Key::ProgressAssessed.text(lang),
+                &[&e.to_string(), &x.to_string()],
+            ),
             Progress::LoadingModel => Key::ProgressLoadingModel.text(lang).to_string(),
             Progress::Prompting => Key::ProgressPrompting.text(lang).to_string(),
-            Progress::Generating => fill(Key::ProgressGenerating.text(lang), &[&tokens.get().to_string()]),
+            Progress::Generating => fill(
+                Key::ProgressGenerating.text(lang),
+                &[&tokens.get().to_string()],
+            ),
             Progress::Verifying => Key::ProgressVerifying.text(lang).to_string(),
             Progress::Done => Key::ProgressDone.text(lang).to_string(),
             Progress::Cancelled => Key::ProgressCancelled.text(lang).to_string(),

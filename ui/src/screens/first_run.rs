@@ -20,7 +20,8 @@ pub fn FirstRun() -> impl IntoView {
 
     let strength = move || pass.with(|p| passphrase_strength(p));
     let mismatch = move || confirm.with(|c| !c.is_empty() && *c != pass.get());
-    let can_create = move || !busy.get() && strength() != Strength::Empty && pass.get() == confirm.get();
+    let can_create =
+        move || !busy.get() && strength() != Strength::Empty && pass.get() == confirm.get();
     let hint = move || {
         ctx.t(match strength() {
             Strength::Empty => Key::StrengthEmpty,
@@ -43,7 +44,10 @@ pub fn FirstRun() -> impl IntoView {
         }
         busy.set(true);
         ctx.error.set(None);
-        let args = CreateVaultArgs { passphrase: pass.get_untracked(), use_keychain: keychain.get_untracked() };
+        let args = CreateVaultArgs {
+            passphrase: pass.get_untracked(),
+            use_keychain: keychain.get_untracked(),
+        };
         spawn_local(async move {
             match ipc::create_vault(&args).await {
                 Ok(()) => {

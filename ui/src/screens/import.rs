@@ -37,8 +37,12 @@ pub fn Import() -> impl IntoView {
     let busy = RwSignal::new(false);
 
     let problems = move || preview.with(|p| p.as_ref().map_or(0, |p| p.problems.len()));
-    let import_disabled = move || busy.get() || problems() > 0 || paths.with(|p| parse_paths(p).is_empty());
-    let args = move || ImportArgs { kind: kind.get_untracked(), paths: parse_paths(&paths.get_untracked()) };
+    let import_disabled =
+        move || busy.get() || problems() > 0 || paths.with(|p| parse_paths(p).is_empty());
+    let args = move || ImportArgs {
+        kind: kind.get_untracked(),
+        paths: parse_paths(&paths.get_untracked()),
+    };
 
     let run_preview = move || {
         let a = args();
@@ -66,7 +70,13 @@ pub fn Import() -> impl IntoView {
             match ipc::import_files(&a).await {
                 Ok(done) => {
                     let lang = ctx.lang.get_untracked();
-                    let msg = fill(Key::ImportDoneMsg.text(lang), &[&done.files.to_string(), &group_thousands(&done.records.to_string())]);
+                    let msg = fill(
+                        Key::ImportDoneMsg.text(lang),
+                        &[
+                            &done.files.to_string(),
+                            &group_thousands(&done.records.to_string()),
+                        ],
+                    );
                     result.try_set(Some(msg.clone()));
                     ctx.note(msg);
                     ctx.refresh_status().await;
@@ -92,7 +102,10 @@ pub fn Import() -> impl IntoView {
                 Ok(done) => {
                     let (files, records) = done.totals();
                     let lang = ctx.lang.get_untracked();
-                    let msg = fill(Key::ImportDoneMsg.text(lang), &[&files.to_string(), &group_thousands(&records.to_string())]);
+                    let msg = fill(
+                        Key::ImportDoneMsg.text(lang),
+                        &[&files.to_string(), &group_thousands(&records.to_string())],
+                    );
                     result.try_set(Some(msg.clone()));
                     ctx.note(msg);
                     ctx.refresh_status().await;

@@ -35,8 +35,14 @@ pub fn SettingsView() -> impl IntoView {
         });
     };
 
-    let model = move || ctx.status.with(|s| s.as_ref().and_then(|s| s.model.clone()));
-    let data_dir = move || ctx.status.with(|s| s.as_ref().map(|s| s.data_dir.clone()).unwrap_or_default());
+    let model = move || {
+        ctx.status
+            .with(|s| s.as_ref().and_then(|s| s.model.clone()))
+    };
+    let data_dir = move || {
+        ctx.status
+            .with(|s| s.as_ref().map(|s| s.data_dir.clone()).unwrap_or_default())
+    };
     let theme_option = move |value: &'static str, key: Key| {
         view! { <option value=value selected=move || ctx.theme.get() == value>{ctx.tr(key)}</option> }
     };

@@ -27,7 +27,9 @@ pub fn Unlock() -> impl IntoView {
         }
         busy.set(true);
         ctx.error.set(None);
-        let args = UnlockArgs { passphrase: Some(pass.get_untracked()) };
+        let args = UnlockArgs {
+            passphrase: Some(pass.get_untracked()),
+        };
         spawn_local(async move {
             match ipc::unlock(&args).await {
                 Ok(()) => {
