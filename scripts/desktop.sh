@@ -7,6 +7,10 @@
 # keychain the app unlocks silently.
 #   scripts/desktop.sh [--data-dir DIR]
 set -euo pipefail
+# The models directory is always the source tree's: a dev build of the desktop app copies
+# models/manifest.json beside the binaries in the shared target dir, which `copilot` would
+# otherwise take as the installed layout and fetch the weights there.
+export COPILOT_MODEL_DIR="${COPILOT_MODEL_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/models}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/wealth-copilot/target}"
@@ -18,4 +22,4 @@ scripts/setup-desktop.sh
 cargo run -q -p copilot-cli -- --data-dir "$data_dir" demo
 scripts/build-ui.sh
 cd src-tauri
-COPILOT_DATA_DIR="$data_dir" COPILOT_MODEL_DIR="$root/models" exec cargo run -q
+COPILOT_DATA_DIR="$data_dir" exec cargo run -q

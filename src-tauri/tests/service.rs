@@ -223,11 +223,44 @@ fn sample_flow_without_a_window() {
                 currency: None,
                 goal: None,
                 lang: Lang::En,
+                client_initiated: vec![],
+                channel: None,
+                recording_id: None,
+                overrides: vec![],
             },
             &mut |e| events.push(e),
         )
         .unwrap();
     assert!(!events.is_empty());
+    // The rule pack's S24 reason codes reach the UI; an override of a block is refused (S24)
+    // before any model work.
+    assert!(s
+        .status()
+        .override_reasons
+        .iter()
+        .any(|r| r.code == "CLIENT_CONFIRMED_CAPACITY"));
+    let refused = s
+        .start_draft(
+            copilot_protocol::ipc::StartDraftArgs {
+                client_id: "C0002".into(),
+                amount: None,
+                currency: None,
+                goal: None,
+                lang: Lang::En,
+                client_initiated: vec![],
+                channel: Some("remote".into()),
+                recording_id: None,
+                overrides: vec![copilot_protocol::Override {
+                    rule_id: copilot_protocol::rules::S5,
+                    product_code: Some("BF01".into()),
+                    reason_code: "SUPERVISOR_INSTRUCTED".into(),
+                }],
+            },
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert_eq!(refused.code, "rule", "{refused:?}");
+    assert!(refused.message.contains("S24"), "{refused:?}");
     let refused = s
         .save_draft(copilot_protocol::ipc::SaveDraftArgs {
             draft_id: draft.draft_id.clone(),

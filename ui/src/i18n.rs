@@ -176,6 +176,15 @@ i18n_table! {
     Requirements => "审批前须完成", "Required before approval";
     Blocks => "客户层面限制", "Client-level blocks";
     Warnings => "提示", "Warnings";
+    ClientInitiatedInput => "客户主动要求的产品（S6，代码以逗号分隔）", "Products the client asked for (S6, codes separated by commas)";
+    Channel => "销售渠道（S16）", "Sales channel (S16)";
+    ChannelBranch => "网点（适用双录）", "Branch (dual recording)";
+    ChannelRemote => "远程", "Remote";
+    RecordingId => "双录编号", "Dual-recording id";
+    OverridesTitle => "提示的例外处理（S24）", "Override warnings (S24)";
+    OverridesIntro => "提示可附原因代码覆盖，禁止类规则不可覆盖；选择后请重新生成。", "A warning may be overridden with a reason code; blocks cannot. Generate again to apply.";
+    OverrideNone => "不覆盖", "Do not override";
+    OverridesPending => "已选 {0} 项例外，将在下次生成时应用。", "{0} override(s) chosen; they apply to the next generation.";
     Flagged => "已移除的表述", "Removed statements";
     Injection => "可疑指令（仅供复核，不影响评估）", "Suspected injected instructions (for review; they do not change the assessment)";
     Citations => "引用来源", "Citations";

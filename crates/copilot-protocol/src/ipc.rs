@@ -7,7 +7,7 @@
 //! with one `args` parameter per command to keep the mapping trivial). Errors come back as
 //! [`IpcError`].
 
-use crate::{ClientSummary, DraftReport, DraftSummary, Lang, RiskLevel};
+use crate::{ClientSummary, DraftReport, DraftSummary, Lang, Override, RiskLevel};
 use serde::{Deserialize, Serialize};
 
 /// Every command name, as registered by the shell and allowed by its capability.
@@ -76,6 +76,20 @@ pub struct AppStatus {
     pub model: Option<ModelInfo>,
     /// Counts: clients, holdings, products, documents, drafts (when unlocked).
     pub counts: Option<[u64; 5]>,
+    /// The reason codes an advisor may give to override a warning (S24), from the rule pack.
+    #[serde(default)]
+    pub override_reasons: Vec<OverrideReasonView>,
+}
+
+/// One S24 reason code of the rule pack.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverrideReasonView {
+    /// Stable code, e.g. `CLIENT_CONFIRMED_CAPACITY`.
+    pub code: String,
+    /// Label, Chinese.
+    pub zh: String,
+    /// Label, English.
+    pub en: String,
 }
 
 /// User settings (stored beside the vault, not secret).
@@ -286,6 +300,18 @@ pub struct StartDraftArgs {
     pub goal: Option<String>,
     /// Memo language.
     pub lang: Lang,
+    /// Products the client asked for on their own initiative (S6).
+    #[serde(default)]
+    pub client_initiated: Vec<String>,
+    /// Sales channel, `branch` (default) or `remote` (S16).
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// Dual-recording (双录) reference, if made (S16).
+    #[serde(default)]
+    pub recording_id: Option<String>,
+    /// Overrides of warnings with reason codes (S24).
+    #[serde(default)]
+    pub overrides: Vec<Override>,
 }
 
 /// Streamed while a draft is made (`start_draft`'s channel).

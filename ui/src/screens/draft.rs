@@ -11,7 +11,7 @@ use crate::format::{date_part, segments, split_byte_span};
 use crate::i18n::{fill, Key};
 use crate::ipc;
 use copilot_protocol::ipc::{DocumentView, DraftEvent, SaveDraftArgs, StartDraftArgs};
-use copilot_protocol::{Citation, DraftReport, Lang};
+use copilot_protocol::{Citation, DraftReport, Lang, Override, RuleId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -70,6 +70,10 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
     let goal = RwSignal::new(String::new());
     let memo_lang = RwSignal::new(ctx.lang.get_untracked());
     let client_name = RwSignal::new(String::new());
+    let client_initiated = RwSignal::new(String::new());
+    let channel = RwSignal::new("branch".to_string());
+    let recording_id = RwSignal::new(String::new());
+    let overrides = RwSignal::new(Vec::<Override>::new());
 
     let progress = RwSignal::new(Progress::Idle);
     let running = RwSignal::new(false);
@@ -144,6 +148,15 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
                 currency: non_empty(currency.get_untracked()),
                 goal: non_empty(goal.get_untracked()),
                 lang: memo_lang.get_untracked(),
+                client_initiated: client_initiated
+                    .get_untracked()
+                    .split([',', '，', ' ', ';'])
+                    .map(|c| c.trim().to_uppercase())
+                    .filter(|c| !c.is_empty())
+                    .collect(),
+                channel: Some(channel.get_untracked()),
+                recording_id: non_empty(recording_id.get_untracked()),
+                overrides: overrides.get_untracked(),
             };
             spawn_local(async move {
                 let reply = ipc::start_draft(&args, move |event| match event {
@@ -345,6 +358,25 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
                     </select>
                 </div>
             </div>
+            <div class="form draft-form">
+                <div class="field">
+                    <label for="draft-client-initiated">{ctx.tr(Key::ClientInitiatedInput)}</label>
+                    <input id="draft-client-initiated" type="text" class="mono upper" autocomplete="off"
+                        prop:value=move || client_initiated.get() on:input=move |ev| client_initiated.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="draft-channel">{ctx.tr(Key::Channel)}</label>
+                    <select id="draft-channel" on:change=move |ev| channel.set(event_target_value(&ev))>
+                        <option value="branch" selected=move || channel.get() == "branch">{ctx.tr(Key::ChannelBranch)}</option>
+                        <option value="remote" selected=move || channel.get() == "remote">{ctx.tr(Key::ChannelRemote)}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="draft-recording-id">{ctx.tr(Key::RecordingId)}</label>
+                    <input id="draft-recording-id" type="text" class="mono" autocomplete="off"
+                        prop:value=move || recording_id.get() on:input=move |ev| recording_id.set(event_target_value(&ev))/>
+                </div>
+            </div>
             <div class="actions">
                 <button id="generate" type="button" class="primary" aria-keyshortcuts="Control+Enter"
                     disabled=move || running.get() on:click=generate>{ctx.tr(Key::Generate)}</button>
@@ -361,6 +393,7 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
                 <div id="rationale-stream" class="stream" node_ref=stream_box aria-busy=move || if running.get() { "true" } else { "false" }>{rationale}</div>
             </section>
             {move || report.get().map(|r| view! { <ReportView report=r open_citation=Callback::new(open_citation)/> })}
+            {move || report.get().map(|r| view! { <OverridePanel report=r overrides=overrides/> })}
             {move || document.get().map(|d| {
                 let (before, span, after) = split_byte_span(&d.doc.text, d.start, d.end);
                 let (before, span, after) = (before.to_string(), span.to_string(), after.to_string());
@@ -536,4 +569,99 @@ fn ReportView(report: DraftReport, open_citation: Callback<Citation>) -> impl In
             </dl>
         </details>
     }
+}
+
+/// S24: every warning of the report with a choice of the rule pack's reason codes. The chosen
+/// overrides go with the next generation; the shell refuses anything but a raised warning.
+#[component]
+fn OverridePanel(report: DraftReport, overrides: RwSignal<Vec<Override>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let mut warnings: Vec<(Option<String>, RuleId, String)> = report
+        .warnings
+        .iter()
+        .map(|w| (None, w.rule_id, w.message.clone()))
+        .collect();
+    for e in &report.eligible {
+        for w in &e.warnings {
+            warnings.push((Some(e.product_code.clone()), w.rule_id, w.message.clone()));
+        }
+    }
+    if warnings.is_empty() {
+        return None;
+    }
+    let reasons = ctx
+        .status
+        .get_untracked()
+        .map(|s| s.override_reasons)
+        .unwrap_or_default();
+    let rows = warnings
+        .into_iter()
+        .map(|(product, rule, message)| {
+            let reasons = reasons.clone();
+            let product_attr = product.clone().unwrap_or_default();
+            let current = {
+                let product = product.clone();
+                move || {
+                    overrides.with(|list| {
+                        list.iter()
+                            .find(|o| o.rule_id == rule && o.product_code == product)
+                            .map(|o| o.reason_code.clone())
+                            .unwrap_or_default()
+                    })
+                }
+            };
+            let on_change = {
+                let product = product.clone();
+                move |ev: leptos::ev::Event| {
+                    let code = event_target_value(&ev);
+                    overrides.update(|list| {
+                        list.retain(|o| !(o.rule_id == rule && o.product_code == product));
+                        if !code.is_empty() {
+                            list.push(Override {
+                                rule_id: rule,
+                                product_code: product.clone(),
+                                reason_code: code,
+                            });
+                        }
+                    });
+                }
+            };
+            let label = format!(
+                "{}{}",
+                rule,
+                product.as_deref().map(|p| format!(" / {p}")).unwrap_or_default()
+            );
+            let product_attr2 = product_attr.clone();
+            let current_none = current.clone();
+            view! {
+                <li class="warn" data-rule-id=rule.to_string() data-product-code=product_attr>
+                    <span class="rule">{label.clone()}</span> " " {message}
+                    <select class="override-reason" data-rule-id=rule.to_string() data-product-code=product_attr2
+                        aria-label=label on:change=on_change>
+                        <option value="" selected=move || current_none().is_empty()>{ctx.tr(Key::OverrideNone)}</option>
+                        {reasons.into_iter().map(|r| {
+                            let code = r.code.clone();
+                            let current = current.clone();
+                            let text = match ctx.lang.get_untracked() {
+                                Lang::Zh => format!("{} — {}", r.code, r.zh),
+                                Lang::En => format!("{} — {}", r.code, r.en),
+                            };
+                            view! { <option value=r.code.clone() selected=move || current() == code>{text}</option> }
+                        }).collect_view()}
+                    </select>
+                </li>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <section class="card" aria-labelledby="overrides-title">
+            <h2 id="overrides-title">{ctx.tr(Key::OverridesTitle)}</h2>
+            <p class="muted">{ctx.tr(Key::OverridesIntro)}</p>
+            <ul id="overrides-list" class="findings">{rows}</ul>
+            <p class="muted" role="status">{move || {
+                let n = overrides.with(Vec::len);
+                if n == 0 { String::new() } else { fill(ctx.t(Key::OverridesPending), &[&n.to_string()]) }
+            }}</p>
+        </section>
+    })
 }
