@@ -46,9 +46,11 @@ pub struct EvalReport {
     pub drafts: usize,
     /// Unsupported claims (S14 figures/products, S13 lint) left in the final drafts (must be 0).
     pub unsupported_claims_final: usize,
-    /// Unsupported claims the model wrote before verification removed them (a measure of the model).
+    /// Unsupported claims (S14) and S13 wording the model wrote before verification removed them
+    /// (a measure of the model; findings in the advisor's goal are not counted here).
     pub unsupported_claims_model: usize,
-    /// S13 findings: in the model's drafts plus the lint cases that the lint caught.
+    /// S13 findings: in the drafts (the model's rationale and the advisor's goal) plus the lint
+    /// cases that the lint caught.
     pub lint_catches: usize,
     /// Injection cases run.
     pub injection_cases: usize,
@@ -864,10 +866,16 @@ fn run_drafts_file(
         for r in [rules::S14, rules::S15, rules::S25] {
             *report.rule_coverage.entry(r.to_string()).or_default() += 1;
         }
+        // What the model wrote: findings located in `rationale_model` (the goal's lint findings
+        // and uncited shelf facts are not the model's).
         let model_claims = draft
             .flagged
             .iter()
-            .filter(|f| f.category.as_deref() != Some("uncited_fact"))
+            .filter(|f| {
+                f.category.as_deref() != Some("uncited_fact")
+                    && f.end > f.start
+                    && draft.rationale_model.get(f.start..f.end) == Some(f.text.as_str())
+            })
             .count();
         report.unsupported_claims_model += model_claims;
         report.lint_catches_drafts += draft

@@ -388,7 +388,8 @@ pub struct FlaggedClaim {
     /// For S13: the lint category (`promise`, `certainty`, `prediction`, `blurring`).
     #[serde(default)]
     pub category: Option<String>,
-    /// Byte offsets of `text` in the text that was checked (`rationale_model`), `[start, end)`.
+    /// Byte offsets of `text` in `rationale_model`, `[start, end)`; both 0 for findings that are
+    /// not in the model's text (the advisor's goal, a shelf fact without a source).
     #[serde(default)]
     pub start: usize,
     /// End offset (exclusive).
