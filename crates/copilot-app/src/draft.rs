@@ -179,7 +179,7 @@ fn notice(source: &str, f: &injection::InjectionFlag, lang: Lang) -> InjectionNo
         .text
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}') {
+            if injection::is_hidden_character(c) {
                 format!("U+{:04X}", c as u32)
             } else {
                 c.to_string()
@@ -251,7 +251,7 @@ pub fn compose_draft(
         eligible: assessment.eligible.len(),
         excluded: assessment.excluded.len(),
     });
-    let proposed = assessment.proposed_codes();
+    let proposed = assessment.proposed.clone();
 
     // Evidence: each proposed product's facts in its own documents, then the best passage for
     // the goal (or a generic risk/fee query), retrieved only among the proposed products.

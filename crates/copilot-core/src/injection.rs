@@ -22,7 +22,7 @@ use copilot_protocol::Lang;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::lint::engine::{self, Folded, Rule, Surface};
+use crate::lint::engine::{self, Folded, RawException, RawMessages, Rule, Surface};
 
 /// The rule pack shipped with the application (`assets/rules/injection.toml`), compiled in.
 pub const BUILTIN_INJECTION_TOML: &str = include_str!("../../../assets/rules/injection.toml");
@@ -231,13 +231,6 @@ struct RawInjectionPack {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawMessages {
-    message_zh: String,
-    message_en: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawPattern {
     id: String,
     kind: String,
@@ -246,16 +239,6 @@ struct RawPattern {
     regex: String,
     message_zh: Option<String>,
     message_en: Option<String>,
-    #[allow(dead_code)]
-    note: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawException {
-    id: String,
-    lang: String,
-    regex: String,
     #[allow(dead_code)]
     note: Option<String>,
 }
@@ -390,6 +373,13 @@ impl InjectionPack {
     pub fn pattern_ids(&self) -> impl Iterator<Item = &str> {
         self.rules.iter().map(|r| r.id.as_str())
     }
+}
+
+/// True for a character a reader cannot see that [`scan`] reports as hidden and [`neutralize`]
+/// removes: zero-width and bidi controls, tags, variation selectors, other format and control
+/// characters (tab, line feed and carriage return are not hidden).
+pub fn is_hidden_character(c: char) -> bool {
+    engine::is_invisible(c) || engine::is_other_format_or_control(c)
 }
 
 /// Scans `text` (a client note, a product document, any text bound for the model) against

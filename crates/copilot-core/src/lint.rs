@@ -37,7 +37,7 @@ use copilot_protocol::{rules, Lang, RuleId};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use engine::{Folded, Rule, Surface};
+use engine::{Folded, RawException, RawMessages, Rule, Surface};
 
 /// The rule every lint finding belongs to: S13 (language lint).
 pub const RULE: RuleId = rules::S13;
@@ -244,13 +244,6 @@ struct RawLintPack {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawMessages {
-    message_zh: String,
-    message_en: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawPattern {
     id: String,
     category: String,
@@ -258,16 +251,6 @@ struct RawPattern {
     regex: String,
     message_zh: Option<String>,
     message_en: Option<String>,
-    #[allow(dead_code)]
-    note: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawException {
-    id: String,
-    lang: String,
-    regex: String,
     #[allow(dead_code)]
     note: Option<String>,
 }

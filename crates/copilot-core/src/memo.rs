@@ -165,7 +165,7 @@ pub fn render(input: &MemoInput<'_>) -> String {
     }
     let _ = writeln!(out);
 
-    let proposed = input.assessment.proposed_codes();
+    let proposed = &input.assessment.proposed;
     let _ = writeln!(out, "{}", heading("建议产品", "Proposed products"));
     // Blocks (S2/S3) empty the shortlist, so S20 is present whenever there is a block.
     if let Some(s20) = &input.assessment.no_recommendation {

@@ -84,7 +84,7 @@ pub fn collect_facts(
         ));
     }
     let mut products = Vec::new();
-    for code in assessment.proposed_codes() {
+    for code in assessment.proposed.iter().cloned() {
         let Some(p) = shelf.iter().find(|p| p.product_code == code) else {
             continue;
         };

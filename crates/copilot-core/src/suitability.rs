@@ -221,12 +221,6 @@ impl Assessment {
         !self.eligible.is_empty()
     }
 
-    /// Codes of the products the memo proposes (the first `max_proposals` eligible ones, the
-    /// client-initiated ones first).
-    pub fn proposed_codes(&self) -> Vec<String> {
-        self.proposed.clone()
-    }
-
     /// Every warning raised: client-level ones (product `None`) and product ones.
     pub fn all_warnings(&self) -> Vec<(Option<&str>, &RuleFinding)> {
         let mut out: Vec<(Option<&str>, &RuleFinding)> =

@@ -478,3 +478,22 @@ mod tests {
         assert!(compile("ab").is_ok());
     }
 }
+
+/// Per-category (lint) or per-kind (injection) reviewer messages in a pack file.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMessages {
+    pub(crate) message_zh: String,
+    pub(crate) message_en: String,
+}
+
+/// An exception pattern in a pack file: a match overlapping it is dropped.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawException {
+    pub(crate) id: String,
+    pub(crate) lang: String,
+    pub(crate) regex: String,
+    #[allow(dead_code)]
+    pub(crate) note: Option<String>,
+}
