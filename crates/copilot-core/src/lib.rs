@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod evidence;
 pub mod grounding;
 pub mod injection;
@@ -11,6 +12,8 @@ pub mod parse;
 pub mod product;
 pub mod profile;
 pub mod prompt;
+pub mod review;
+pub mod roi;
 pub mod rulepack;
 pub mod secret;
 pub mod suitability;

@@ -7,6 +7,7 @@
 //! with one `args` parameter per command to keep the mapping trivial). Errors come back as
 //! [`IpcError`].
 
+use crate::review::{Decision, ExportFormat, Role, UserInfo};
 use crate::{ClientSummary, DraftReport, DraftSummary, Lang, Override, RiskLevel};
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +31,23 @@ pub const COMMANDS: &[&str] = &[
     "open_citation",
     "get_settings",
     "set_settings",
+    "list_users",
+    "add_user",
+    "sign_in",
+    "sign_out",
+    "review_queue",
+    "get_review",
+    "submit_review",
+    "decide_review",
+    "new_version",
+    "roi_report",
+    "export_draft",
+    "export_roi_csv",
+    "export_bundle",
+    "import_bundle",
+    "export_public_key",
+    "import_public_key",
+    "audit_verify",
 ];
 
 /// An error as the UI shows it: a stable `code` for logic, a `message` for people.
@@ -79,6 +97,12 @@ pub struct AppStatus {
     /// The reason codes an advisor may give to override a warning (S24), from the rule pack.
     #[serde(default)]
     pub override_reasons: Vec<OverrideReasonView>,
+    /// The signed-in user, if any (sign-in per user on a shared workstation).
+    #[serde(default)]
+    pub user: Option<UserInfo>,
+    /// True when the store has at least one local user (then every action needs a sign-in).
+    #[serde(default)]
+    pub has_users: bool,
 }
 
 /// One S24 reason code of the rule pack.
@@ -365,6 +389,112 @@ pub struct DocumentView {
     pub title: String,
     /// Full text.
     pub text: String,
+}
+
+/// `add_user`: a local user of this workstation (keys are generated and sealed under `password`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddUserArgs {
+    /// User id (employee id), `[A-Za-z0-9._-]{1,64}`.
+    pub user_id: String,
+    /// Name shown in the app.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Sign-in password (at least 12 characters).
+    pub password: String,
+}
+
+/// `sign_in`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignInArgs {
+    /// User id.
+    pub user_id: String,
+    /// Password.
+    pub password: String,
+}
+
+/// `submit_review`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmitArgs {
+    /// Draft id.
+    pub draft_id: String,
+    /// Note to the reviewer, if any.
+    pub comment: Option<String>,
+}
+
+/// `decide_review`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecideArgs {
+    /// Draft id.
+    pub draft_id: String,
+    /// The decision.
+    pub decision: Decision,
+    /// Comment (required for request_changes and reject).
+    pub comment: Option<String>,
+}
+
+/// `export_draft`: an approved recommendation to a file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportArgs {
+    /// Draft id (must be approved).
+    pub draft_id: String,
+    /// Format.
+    pub format: ExportFormat,
+    /// Absolute path of the file to write (replaced atomically).
+    pub path: String,
+}
+
+/// `export_roi_csv`, `import_bundle`, `import_public_key`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathArgs {
+    /// Absolute path.
+    pub path: String,
+}
+
+/// `export_bundle`: a review request (advisor → supervisor) or, for a draft received in a
+/// bundle, the decision (supervisor → advisor).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BundleExportArgs {
+    /// Draft id.
+    pub draft_id: String,
+    /// Recipient user id (a supervisor for a request; ignored for a decision, which goes to the
+    /// drafter).
+    pub to_user: Option<String>,
+    /// Absolute path of the file to write.
+    pub path: String,
+}
+
+/// `export_public_key`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicKeyExportArgs {
+    /// User id (a local user).
+    pub user_id: String,
+    /// Absolute path of the file to write.
+    pub path: String,
+}
+
+/// A file written by an export command.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportDone {
+    /// Where.
+    pub path: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+}
+
+/// `import_bundle` result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BundleImported {
+    /// `review_request` or `decision`.
+    pub kind: String,
+    /// The bundle's id (a bundle imports once).
+    pub bundle_id: String,
+    /// The draft it is about.
+    pub draft_id: String,
+    /// Sender's user id (signature verified).
+    pub from: String,
 }
 
 /// `save_draft` / `start_draft` / `get_draft` result.

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ipc;
+pub mod review;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -441,6 +442,9 @@ pub struct Provenance {
     pub operator: String,
     /// Creation time, RFC 3339 UTC.
     pub created_at: String,
+    /// When the advisor pressed *Generate*, RFC 3339 UTC (the ROI ledger's start).
+    #[serde(default)]
+    pub started_at: Option<String>,
 }
 
 /// A recommendation draft (`copilot draft --json`).
@@ -472,8 +476,14 @@ pub struct DraftReport {
     pub rationale_model: String,
     /// Rationale after verification (flagged spans removed).
     pub rationale: String,
-    /// The whole memo (deterministic sections + verified rationale + disclosures).
+    /// The whole memo (deterministic sections + verified rationale + disclosures); the
+    /// advisor's edits replace it.
     pub text: String,
+    /// The memo exactly as the copilot generated it (never edited; the review diff's left side).
+    /// Empty only in drafts stored before version 3 of the schema, where `text` is the AI text
+    /// until the first edit.
+    #[serde(default)]
+    pub ai_text: String,
     /// What the verifier flagged and removed.
     pub flagged: Vec<FlaggedClaim>,
     /// Supporting passages from product documents.

@@ -1,7 +1,9 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod audit_log;
 mod migrations;
+mod review;
 
 use copilot_core::{ClientProfile, DatabaseKey, Holding, Product, ProductDocument};
 use copilot_protocol::DraftReport;
@@ -9,7 +11,9 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
+pub use audit_log::AuditEntry;
 pub use migrations::LATEST_VERSION;
+pub use review::{ReviewRow, UserRow};
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "copilot.db";
@@ -58,6 +62,12 @@ pub enum StoreError {
         /// Its id.
         id: String,
     },
+    /// A bundle with this id was imported before (a replayed file).
+    #[error("bundle {0} was already imported; a bundle is accepted once (replayed file?)")]
+    Replay(String),
+    /// A record is locked by its review state (submitted, approved, rejected).
+    #[error("{0}")]
+    Locked(String),
     /// Any other SQLite error.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -81,6 +91,8 @@ const PLAIN_SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Key of the audit chain, derived from the database key.
+    audit_key: copilot_core::audit::AuditKey,
 }
 
 impl std::fmt::Debug for Store {
@@ -201,6 +213,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            audit_key: copilot_core::audit::AuditKey::derive(key),
         })
     }
 
@@ -237,7 +250,7 @@ impl Store {
     // ---- clients -------------------------------------------------------------------------
 
     /// Inserts or replaces clients (by `client_id`) in one transaction; returns how many.
-    pub fn upsert_clients(&mut self, clients: &[ClientProfile]) -> Result<usize> {
+    pub fn upsert_clients(&mut self, clients: &[ClientProfile], audit: &AuditEntry) -> Result<usize> {
         let tx = self.conn.transaction()?;
         {
             let mut stmt = tx.prepare(
@@ -253,6 +266,7 @@ impl Store {
                 ])?;
             }
         }
+        audit_log::append(&tx, &self.audit_key, audit)?;
         tx.commit()?;
         Ok(clients.len())
     }
@@ -302,7 +316,7 @@ impl Store {
 
     /// Replaces the holdings of every client that appears in `holdings` (a CRM export is a full
     /// snapshot per client), in one transaction. Every client must exist.
-    pub fn replace_holdings(&mut self, holdings: &[Holding]) -> Result<usize> {
+    pub fn replace_holdings(&mut self, holdings: &[Holding], audit: &AuditEntry) -> Result<usize> {
         let tx = self.conn.transaction()?;
         {
             let mut clients: Vec<&str> = holdings.iter().map(|h| h.client_id.as_str()).collect();
@@ -330,6 +344,7 @@ impl Store {
                 stmt.execute(params![h.client_id, h.product_code, json])?;
             }
         }
+        audit_log::append(&tx, &self.audit_key, audit)?;
         tx.commit()?;
         Ok(holdings.len())
     }
@@ -352,8 +367,8 @@ impl Store {
     // ---- products and documents ----------------------------------------------------------
 
     /// Inserts or replaces products (by code) in one transaction.
-    pub fn upsert_products(&mut self, products: &[Product]) -> Result<usize> {
-        self.upsert_products_and_drafts(products, &[])
+    pub fn upsert_products(&mut self, products: &[Product], audit: &AuditEntry) -> Result<usize> {
+        self.upsert_products_and_drafts(products, &[], audit)
     }
 
     /// Inserts or replaces products and, in the same transaction, rewrites the given drafts
@@ -363,6 +378,7 @@ impl Store {
         &mut self,
         products: &[Product],
         drafts: &[DraftReport],
+        audit: &AuditEntry,
     ) -> Result<usize> {
         let tx = self.conn.transaction()?;
         for d in drafts {
@@ -388,6 +404,7 @@ impl Store {
                 stmt.execute(params![p.product_code, json])?;
             }
         }
+        audit_log::append(&tx, &self.audit_key, audit)?;
         tx.commit()?;
         Ok(products.len())
     }
@@ -402,7 +419,7 @@ impl Store {
 
     /// Inserts or replaces product documents (by document id) in one transaction. Every
     /// document's product must be on the shelf.
-    pub fn upsert_documents(&mut self, docs: &[ProductDocument]) -> Result<usize> {
+    pub fn upsert_documents(&mut self, docs: &[ProductDocument], audit: &AuditEntry) -> Result<usize> {
         let tx = self.conn.transaction()?;
         {
             let mut stmt = tx.prepare(
@@ -425,6 +442,7 @@ impl Store {
                 stmt.execute(params![d.document_id, d.product_code, json])?;
             }
         }
+        audit_log::append(&tx, &self.audit_key, audit)?;
         tx.commit()?;
         Ok(docs.len())
     }
@@ -439,10 +457,17 @@ impl Store {
 
     // ---- drafts --------------------------------------------------------------------------
 
-    /// Saves a new draft with its provenance.
-    pub fn insert_draft(&mut self, draft: &DraftReport) -> Result<()> {
+    /// Saves a new draft with its provenance and its review record (state `draft`), and appends
+    /// `audit`, in one transaction.
+    pub fn insert_draft(
+        &mut self,
+        draft: &DraftReport,
+        review: &copilot_protocol::review::ReviewRecord,
+        audit: &AuditEntry,
+    ) -> Result<()> {
         let json = encode("drafts", &draft.draft_id, draft)?;
-        self.conn.execute(
+        let tx = self.conn.transaction()?;
+        tx.execute(
             "INSERT INTO drafts (draft_id, client_id, created_at, data) VALUES (?1, ?2, ?3, ?4)",
             params![
                 draft.draft_id,
@@ -451,19 +476,41 @@ impl Store {
                 json
             ],
         )?;
+        review::put_review(&tx, review, "local")?;
+        audit_log::append(&tx, &self.audit_key, audit)?;
+        tx.commit()?;
         Ok(())
     }
 
-    /// Replaces the memo text of a stored draft (the advisor's edit); everything else, the
-    /// provenance included, stays as generated. Returns the updated draft.
-    pub fn update_draft_text(&mut self, draft_id: &str, text: &str) -> Result<DraftReport> {
+    /// Replaces the memo text of a stored draft (the advisor's edit) and saves its review record
+    /// (with the edit event), appending `audit`, in one transaction; everything else, the
+    /// provenance and the AI text included, stays as generated. Returns the updated draft.
+    ///
+    /// Errors: [`StoreError::Locked`] when the review state does not allow edits (the database
+    /// refuses it too, by trigger).
+    pub fn update_draft_text(
+        &mut self,
+        draft_id: &str,
+        text: &str,
+        review: &copilot_protocol::review::ReviewRecord,
+        audit: &AuditEntry,
+    ) -> Result<DraftReport> {
         let mut draft = self.get_draft(draft_id)?;
+        if draft.ai_text.is_empty() {
+            // A draft stored before schema 3: its text is the AI text until the first edit.
+            draft.ai_text = draft.text.clone();
+        }
         draft.text = text.to_string();
         let json = encode("drafts", draft_id, &draft)?;
-        self.conn.execute(
+        let tx = self.conn.transaction()?;
+        tx.execute(
             "UPDATE drafts SET data = ?1 WHERE draft_id = ?2",
             params![json, draft_id],
-        )?;
+        )
+        .map_err(review::locked_or)?;
+        review::put_review(&tx, review, "local")?;
+        audit_log::append(&tx, &self.audit_key, audit)?;
+        tx.commit()?;
         Ok(draft)
     }
 
@@ -598,7 +645,7 @@ mod fixture_tests {
         if std::env::var_os("COPILOT_REGENERATE_FIXTURES").is_some() {
             let _ = std::fs::remove_file(fixture_path());
             let mut s = create_at_version(&fixture_path(), &fixture_key(), 1).unwrap();
-            s.upsert_clients(&[fixture_client()]).unwrap();
+            s.upsert_clients(&[fixture_client()], &AuditEntry::new("fixture", "import", "clients", serde_json::Value::Null)).unwrap();
         }
         let dir = tempfile::tempdir().unwrap();
         let copy = dir.path().join("old.db");

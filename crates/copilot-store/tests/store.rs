@@ -4,8 +4,12 @@ use copilot_core::{
     CivilCapacity, ClientProfile, Currency, DatabaseKey, InvestorClass, LiquidityNeed, Money,
     Objective, RiskLevel, Sensitive,
 };
-use copilot_store::{Store, StoreError, LATEST_VERSION};
+use copilot_store::{AuditEntry, Store, StoreError, LATEST_VERSION};
 use rusqlite::Connection;
+
+fn entry() -> AuditEntry {
+    AuditEntry::new("tester", "import", "clients", serde_json::json!({}))
+}
 
 fn key(b: u8) -> DatabaseKey {
     DatabaseKey::from_bytes([b; 32])
@@ -51,7 +55,7 @@ fn round_trip_and_file_holds_no_plaintext() {
     let path = dir.path().join("c.db");
     {
         let mut s = Store::create(&path, &key(1)).unwrap();
-        s.upsert_clients(&[client("C1", "金丝雀张三丰")]).unwrap();
+        s.upsert_clients(&[client("C1", "金丝雀张三丰")], &entry()).unwrap();
     }
     let s = Store::open(&path, &key(1)).unwrap();
     assert_eq!(s.get_client("C1").unwrap().name.expose(), "金丝雀张三丰");
@@ -80,7 +84,7 @@ fn plain_sqlite_cannot_read_the_vault() {
     let path = dir.path().join("c.db");
     Store::create(&path, &key(1))
         .unwrap()
-        .upsert_clients(&[client("C1", "x")])
+        .upsert_clients(&[client("C1", "x")], &entry())
         .unwrap();
     // No key: what a plain SQLite library would do.
     let conn = Connection::open(&path).unwrap();
@@ -125,7 +129,7 @@ fn truncated_and_garbage_files_are_not_a_database() {
     let path = dir.path().join("c.db");
     Store::create(&path, &key(1))
         .unwrap()
-        .upsert_clients(&[client("C1", "x")])
+        .upsert_clients(&[client("C1", "x")], &entry())
         .unwrap();
     let bytes = std::fs::read(&path).unwrap();
     std::fs::write(&path, &bytes[..100]).unwrap();
@@ -175,7 +179,7 @@ fn newer_schema_is_refused() {
 fn holdings_for_unknown_client_roll_back_the_whole_batch() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::create(&dir.path().join("c.db"), &key(1)).unwrap();
-    s.upsert_clients(&[client("C1", "x")]).unwrap();
+    s.upsert_clients(&[client("C1", "x")], &entry()).unwrap();
     let h = |c: &str| copilot_core::Holding {
         client_id: c.into(),
         product_code: "P".into(),
@@ -184,13 +188,13 @@ fn holdings_for_unknown_client_roll_back_the_whole_batch() {
         market_value: Money::new(rust_decimal::Decimal::ONE, Currency::CNY),
         as_of: None,
     };
-    let err = s.replace_holdings(&[h("C1"), h("C9")]).unwrap_err();
+    let err = s.replace_holdings(&[h("C1"), h("C9")], &entry()).unwrap_err();
     assert!(matches!(err, StoreError::Missing { kind: "client", .. }));
     assert!(
         s.holdings_for("C1").unwrap().is_empty(),
         "nothing half-written"
     );
-    assert_eq!(s.replace_holdings(&[h("C1"), h("C1")]).unwrap(), 2);
+    assert_eq!(s.replace_holdings(&[h("C1"), h("C1")], &entry()).unwrap(), 2);
 }
 
 #[test]

@@ -1,0 +1,182 @@
+//! The audit table: append inside the caller's transaction, read and verify in stored order.
+
+use crate::{Result, Store, StoreError};
+use copilot_core::audit::{AuditKey, AuditRecord, ChainVerifier, MacBytes, GENESIS_MAC};
+use copilot_protocol::review::AuditVerifyReport;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// One event to record: who did what to which subject, with details (ids, counts, hashes,
+/// versions — never a client's name, ID number or note text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    /// User id of the signed-in user, or the OS operator.
+    pub actor: String,
+    /// Action name ([`copilot_core::audit::actions`]).
+    pub action: String,
+    /// Draft id, user id, file SHA-256, `rules`, …
+    pub subject: String,
+    /// Details and provenance (serialised as compact JSON).
+    pub data: serde_json::Value,
+}
+
+impl AuditEntry {
+    /// An entry.
+    pub fn new(
+        actor: impl Into<String>,
+        action: &str,
+        subject: impl Into<String>,
+        data: serde_json::Value,
+    ) -> AuditEntry {
+        AuditEntry {
+            actor: actor.into(),
+            action: action.to_string(),
+            subject: subject.into(),
+            data,
+        }
+    }
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn mac_from(blob: Vec<u8>, seq: u64) -> Result<MacBytes> {
+    blob.try_into().map_err(|_| StoreError::Decode {
+        table: "audit",
+        id: seq.to_string(),
+        reason: "MAC is not 32 bytes".into(),
+    })
+}
+
+/// The last record's (seq, MAC), if any.
+pub(crate) fn head(conn: &Connection) -> Result<Option<(u64, MacBytes)>> {
+    let row: Option<(i64, Vec<u8>)> = conn
+        .query_row(
+            "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(seq, mac)| Ok((seq as u64, mac_from(mac, seq as u64)?)))
+        .transpose()
+}
+
+/// Appends `entry` after the current head, inside the caller's transaction.
+pub(crate) fn append(conn: &Connection, key: &AuditKey, entry: &AuditEntry) -> Result<AuditRecord> {
+    let prev = head(conn)?;
+    let record = AuditRecord::next(
+        key,
+        prev,
+        now(),
+        entry.actor.clone(),
+        entry.action.clone(),
+        entry.subject.clone(),
+        entry.data.to_string(),
+    );
+    conn.execute(
+        "INSERT INTO audit (seq, at, actor, action, subject, data, prev_mac, mac)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            record.seq as i64,
+            record.at,
+            record.actor,
+            record.action,
+            record.subject,
+            record.data,
+            record.prev_mac.to_vec(),
+            record.mac.to_vec()
+        ],
+    )?;
+    Ok(record)
+}
+
+fn row_to_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String, String, String, String, Vec<u8>, Vec<u8>)> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+    ))
+}
+
+impl Store {
+    /// Appends one event in its own transaction (sign-in, export, a rules or model change).
+    pub fn audit(&mut self, entry: &AuditEntry) -> Result<AuditRecord> {
+        let tx = self.conn.transaction()?;
+        let record = append(&tx, &self.audit_key, entry)?;
+        tx.commit()?;
+        Ok(record)
+    }
+
+    /// The head of the audit log: (number of records, MAC of the last; zeros when empty).
+    pub fn audit_head(&self) -> Result<(u64, MacBytes)> {
+        Ok(head(&self.conn)?.unwrap_or((0, GENESIS_MAC)))
+    }
+
+    /// Records with `seq > after`, oldest first, at most `limit`.
+    pub fn audit_records(&self, after: u64, limit: usize) -> Result<Vec<AuditRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at, actor, action, subject, data, prev_mac, mac FROM audit
+             WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![after as i64, limit as i64], row_to_record)?;
+        rows.map(|row| {
+            let (seq, at, actor, action, subject, data, prev, mac) = row?;
+            let seq = seq as u64;
+            Ok(AuditRecord {
+                seq,
+                at,
+                actor,
+                action,
+                subject,
+                data,
+                prev_mac: mac_from(prev, seq)?,
+                mac: mac_from(mac, seq)?,
+            })
+        })
+        .collect()
+    }
+
+    /// The last `n` records, newest first (for the app's audit view).
+    pub fn audit_tail(&self, n: usize) -> Result<Vec<AuditRecord>> {
+        let (records, _) = self.audit_head()?;
+        let mut out = self.audit_records(records.saturating_sub(n as u64), n)?;
+        out.reverse();
+        Ok(out)
+    }
+
+    /// Verifies the whole chain in stored (rowid) order, streaming, and — when given — that it
+    /// reaches `checkpoint` = (records, head MAC) of a signed checkpoint (truncation).
+    pub fn verify_audit(&self, checkpoint: Option<(u64, MacBytes)>) -> Result<AuditVerifyReport> {
+        let mut verifier = ChainVerifier::new(&self.audit_key, checkpoint);
+        // Stored order is rowid order (seq is the rowid): a reordered or renumbered row shows
+        // as a sequence or link break.
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at, actor, action, subject, data, prev_mac, mac FROM audit ORDER BY rowid",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let (seq, at, actor, action, subject, data, prev, mac) = row_to_record(row)?;
+            let seq = seq as u64;
+            let record = AuditRecord {
+                seq,
+                at,
+                actor,
+                action,
+                subject,
+                data,
+                // A wrong-length MAC is a broken record, not a decode failure.
+                prev_mac: prev.try_into().unwrap_or([0xff; 32]),
+                mac: mac.try_into().unwrap_or([0xff; 32]),
+            };
+            verifier.push(&record);
+        }
+        Ok(verifier.finish())
+    }
+}
