@@ -188,7 +188,34 @@ impl Workspace {
                 ),
             }));
         }
-        Ok(self.store.update_draft_text(draft_id, text)?)
+        let row = self.store.get_review(draft_id)?;
+        let (actor, role) = self.actor()?;
+        let next = copilot_core::review::apply(
+            &row.record,
+            &actor,
+            role,
+            copilot_protocol::review::ReviewAction::Edit,
+            None,
+            text,
+            &crate::review::now_rfc3339(),
+            stored.lang,
+        )?;
+        let entry = copilot_store::AuditEntry::new(
+            actor,
+            copilot_core::audit::actions::EDIT,
+            draft_id,
+            serde_json::json!({
+                "version": next.version,
+                "text_sha256": copilot_core::review::text_sha256(text),
+                "edit_distance": copilot_core::review::edit_distance(
+                    if stored.ai_text.is_empty() { &stored.text } else { &stored.ai_text },
+                    text,
+                ),
+            }),
+        );
+        Ok(self
+            .store
+            .update_draft_text(draft_id, text, &next, &entry)?)
     }
 }
 

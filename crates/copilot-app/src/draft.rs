@@ -210,6 +210,7 @@ pub fn compose_draft(
     progress: &mut dyn FnMut(DraftProgress),
 ) -> Result<(DraftReport, DraftTimings)> {
     let started = Instant::now();
+    let started_at = now_rfc3339();
     let mut timings = DraftTimings::default();
     let lang = input.lang;
     let profile = ctx.profile;
@@ -401,6 +402,7 @@ pub fn compose_draft(
         index_snapshot: ctx.index.snapshot_id()?,
         operator: ctx.operator.to_string(),
         created_at: now_rfc3339(),
+        started_at: Some(started_at),
     };
     let text = memo::render(&memo::MemoInput {
         profile,
@@ -431,6 +433,7 @@ pub fn compose_draft(
         excluded: assessment.excluded.clone(),
         rationale_model,
         rationale: verified.text,
+        ai_text: text.clone(),
         text,
         flagged,
         citations,
@@ -463,7 +466,7 @@ impl Workspace {
         let shelf = self.store.list_products()?;
         let documents = self.store.list_documents()?;
         let today = crate::workspace::today()?;
-        let operator = self.operator().to_string();
+        let operator = self.actor()?.0;
         let ctx = DraftContext {
             profile: &profile,
             shelf: &shelf,
@@ -475,13 +478,30 @@ impl Workspace {
         };
         let (report, mut timings) = compose_draft(&ctx, input, model, cancel, progress)?;
         let save = Instant::now();
-        self.store.insert_draft(&report)?;
+        let record = copilot_core::review::new_record(&report.draft_id, &operator, 1, None);
+        let entry = copilot_store::AuditEntry::new(
+            operator.clone(),
+            copilot_core::audit::actions::DRAFT,
+            report.draft_id.clone(),
+            serde_json::json!({
+                "client_id": report.client_id,
+                "lang": report.lang,
+                "proposed": report.proposed,
+                "excluded": report.excluded.len(),
+                "flagged": report.flagged.len(),
+                "overrides": report.overrides,
+                "text_sha256": copilot_core::review::text_sha256(&report.text),
+                "provenance": report.provenance,
+            }),
+        );
+        self.record_model_in_use(&report.provenance)?;
+        self.store.insert_draft(&report, &record, &entry)?;
         timings.finish_ms += save.elapsed().as_secs_f64() * 1e3;
         Ok((report, timings))
     }
 }
 
 /// A new draft id: `D-` and a random (v4) UUID in simple form.
-fn new_draft_id() -> String {
+pub(crate) fn new_draft_id() -> String {
     format!("D-{}", uuid::Uuid::new_v4().simple())
 }

@@ -68,6 +68,19 @@ pub enum AppError {
     /// Invalid request.
     #[error("{0}")]
     InvalidRequest(String),
+    /// Keys, public-key files, bundles.
+    #[error(transparent)]
+    Bundle(#[from] copilot_bundle::BundleError),
+    /// Export rendering (PDF, HTML, CSV).
+    #[error(transparent)]
+    Export(#[from] copilot_export::ExportError),
+    /// A review step was refused (state, maker–checker S22, missing comment, changed text).
+    #[error(transparent)]
+    Review(#[from] copilot_core::review::ReviewError),
+    /// The action needs a signed-in user (users exist on this workstation), or a user with
+    /// another role.
+    #[error("{0}")]
+    NotPermitted(String),
     /// A rule refused the request (e.g. S24: an override of a block).
     #[error("[{}] {}", .0.rule_id, .0.message)]
     Rule(copilot_protocol::RuleFinding),

@@ -5,9 +5,12 @@ pub mod desktop;
 pub mod draft;
 pub mod error;
 pub mod eval;
+pub mod exchange;
 pub mod models;
 pub mod paths;
+pub mod review;
 pub mod rules;
+pub mod users;
 pub mod workspace;
 
 pub use error::{AppError, Result};

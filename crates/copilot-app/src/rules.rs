@@ -18,6 +18,19 @@ pub struct RuleSet {
     pub lint: LintPack,
     /// Prompt-injection patterns.
     pub injection: InjectionPack,
+    /// SHA-256 (hex) of the three files' bytes, in the order pack, lint, injection, each
+    /// length-prefixed: changes whenever any rule file changes (recorded in the audit log).
+    pub files_sha256: String,
+}
+
+fn files_sha256(pack: &str, lint: &str, injection: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for text in [pack, lint, injection] {
+        h.update((text.len() as u64).to_be_bytes());
+        h.update(text.as_bytes());
+    }
+    hex::encode(h.finalize())
 }
 
 impl RuleSet {
@@ -30,6 +43,11 @@ impl RuleSet {
             pack: RulePack::builtin().map_err(|e| AppError::Rules(e.to_string()))?,
             lint: LintPack::builtin().map_err(|e| AppError::Rules(e.to_string()))?,
             injection: InjectionPack::builtin().map_err(|e| AppError::Rules(e.to_string()))?,
+            files_sha256: files_sha256(
+                copilot_core::rulepack::BUILTIN_PACK_TOML,
+                copilot_core::lint::BUILTIN_LINT_TOML,
+                copilot_core::injection::BUILTIN_INJECTION_TOML,
+            ),
         })
     }
 
@@ -47,13 +65,17 @@ impl RuleSet {
         };
         let err =
             |name: &str, e: String| AppError::Rules(format!("{}: {e}", dir.join(name).display()));
+        let (pack, lint, injection) = (
+            read("pack.toml")?,
+            read("lint.toml")?,
+            read("injection.toml")?,
+        );
         Ok(RuleSet {
-            pack: RulePack::from_toml_str(&read("pack.toml")?)
-                .map_err(|e| err("pack.toml", e.to_string()))?,
-            lint: LintPack::from_toml_str(&read("lint.toml")?)
-                .map_err(|e| err("lint.toml", e.to_string()))?,
-            injection: InjectionPack::from_toml_str(&read("injection.toml")?)
+            pack: RulePack::from_toml_str(&pack).map_err(|e| err("pack.toml", e.to_string()))?,
+            lint: LintPack::from_toml_str(&lint).map_err(|e| err("lint.toml", e.to_string()))?,
+            injection: InjectionPack::from_toml_str(&injection)
                 .map_err(|e| err("injection.toml", e.to_string()))?,
+            files_sha256: files_sha256(&pack, &lint, &injection),
         })
     }
 

@@ -61,6 +61,8 @@ pub struct Workspace {
     pub(crate) index: DocumentIndex,
     pub(crate) rules: RuleSet,
     operator: String,
+    /// The signed-in user and their unsealed keys (sign-in per user on a shared workstation).
+    pub(crate) session: Option<crate::users::Session>,
     _lock: File,
 }
 
@@ -183,14 +185,69 @@ impl Workspace {
             index,
             rules: RuleSet::from_env()?,
             operator: operator_name(),
+            session: None,
             _lock: lock,
         };
+        ws.record_rules_in_force()?;
         // The index is derived data: rebuild it if it was lost or never committed.
         let docs = ws.store.list_documents()?;
         if !docs.is_empty() && ws.index.num_chunks()? == 0 {
             ws.index.index_documents(&docs)?;
         }
         Ok(ws)
+    }
+
+    /// Appends a `rules_change` audit record when the rules in force (pack, lint, injection
+    /// files) differ from the last recorded ones (first open included).
+    fn record_rules_in_force(&mut self) -> Result<()> {
+        let current = serde_json::json!({
+            "rules_version": self.rules.version(),
+            "pack_sha256": self.rules.pack.sha256,
+            "files_sha256": self.rules.files_sha256,
+        });
+        let last = self
+            .store
+            .last_audit(copilot_core::audit::actions::RULES_CHANGE)?;
+        let same = last
+            .and_then(|r| serde_json::from_str::<serde_json::Value>(&r.data).ok())
+            .is_some_and(|v| v == current);
+        if !same {
+            self.store.audit(&copilot_store::AuditEntry::new(
+                self.operator.clone(),
+                copilot_core::audit::actions::RULES_CHANGE,
+                "rules",
+                current,
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// Appends a `model_change` audit record when a draft is made with another model file than
+    /// the last recorded one.
+    pub(crate) fn record_model_in_use(
+        &mut self,
+        provenance: &copilot_protocol::Provenance,
+    ) -> Result<()> {
+        let current = serde_json::json!({
+            "model_sha256": provenance.model_sha256,
+            "model_name": provenance.model_name,
+            "quantization": provenance.quantization,
+        });
+        let last = self
+            .store
+            .last_audit(copilot_core::audit::actions::MODEL_CHANGE)?;
+        let same = last
+            .and_then(|r| serde_json::from_str::<serde_json::Value>(&r.data).ok())
+            .is_some_and(|v| v == current);
+        if !same {
+            self.store.audit(&copilot_store::AuditEntry::new(
+                provenance.operator.clone(),
+                copilot_core::audit::actions::MODEL_CHANGE,
+                "model",
+                current,
+            ))?;
+        }
+        Ok(())
     }
 
     /// The data directory.
@@ -208,14 +265,18 @@ impl Workspace {
         &self.rules
     }
 
-    /// The operator recorded in provenance.
+    /// The operator recorded in provenance: the signed-in user's id, else the OS operator.
     pub fn operator(&self) -> &str {
-        &self.operator
+        match &self.session {
+            Some(s) => &s.info.user_id,
+            None => &self.operator,
+        }
     }
 
     /// Imports files of one kind. All files are read and validated first; then everything is
     /// written in one transaction. Any error → nothing is written.
     pub fn import(&mut self, kind: ImportKind, files: &[PathBuf]) -> Result<ImportSummary> {
+        let audit = self.import_entry(kind, files)?;
         let records = match kind {
             ImportKind::Clients => {
                 let mut all = Vec::new();
@@ -224,7 +285,7 @@ impl Workspace {
                 }
                 check_unique(all.iter().map(|c| c.client_id.as_str()), "client")?;
                 check_unique_id_numbers(&all)?;
-                self.store.upsert_clients(&all)?
+                self.store.upsert_clients(&all, &audit)?
             }
             ImportKind::Products => {
                 let mut all = Vec::new();
@@ -233,7 +294,13 @@ impl Workspace {
                 }
                 check_unique(all.iter().map(|p| p.product_code.as_str()), "product")?;
                 let invalidated = self.drafts_invalidated_by(&all)?;
-                self.store.upsert_products_and_drafts(&all, &invalidated)?
+                let mut audit = audit;
+                audit.data["invalidated_drafts"] = invalidated
+                    .iter()
+                    .map(|d| serde_json::Value::from(d.draft_id.clone()))
+                    .collect();
+                self.store
+                    .upsert_products_and_drafts(&all, &invalidated, &audit)?
             }
             ImportKind::Holdings => {
                 let known = self.store.client_ids()?;
@@ -248,11 +315,11 @@ impl Workspace {
                     }
                     all.extend(holdings);
                 }
-                self.store.replace_holdings(&all)?
+                self.store.replace_holdings(&all, &audit)?
             }
             ImportKind::Documents => {
                 let docs = copilot_import::import_documents(files)?;
-                self.import_documents(docs)?
+                self.import_documents(docs, &audit)?
             }
         };
         Ok(ImportSummary {
@@ -351,7 +418,42 @@ impl Workspace {
         Ok(out)
     }
 
-    fn import_documents(&mut self, docs: Vec<ProductDocument>) -> Result<usize> {
+    /// The audit entry of an import: kind, and each file's name and SHA-256 (no content).
+    fn import_entry(
+        &self,
+        kind: ImportKind,
+        files: &[PathBuf],
+    ) -> Result<copilot_store::AuditEntry> {
+        use sha2::{Digest, Sha256};
+        let mut listed = Vec::new();
+        for f in files {
+            let entry = if f.is_file() {
+                let bytes = fs::read(f).map_err(|source| AppError::Io {
+                    path: f.clone(),
+                    source,
+                })?;
+                serde_json::json!({
+                    "file": f.file_name().map(|n| n.to_string_lossy().into_owned()),
+                    "sha256": hex::encode(Sha256::digest(&bytes)),
+                })
+            } else {
+                serde_json::json!({ "dir": f.file_name().map(|n| n.to_string_lossy().into_owned()) })
+            };
+            listed.push(entry);
+        }
+        Ok(copilot_store::AuditEntry::new(
+            self.actor()?.0,
+            copilot_core::audit::actions::IMPORT,
+            format!("{kind:?}").to_lowercase(),
+            serde_json::json!({ "files": listed }),
+        ))
+    }
+
+    fn import_documents(
+        &mut self,
+        docs: Vec<ProductDocument>,
+        audit: &copilot_store::AuditEntry,
+    ) -> Result<usize> {
         let shelf = self.store.product_codes()?;
         if let Some(d) = docs.iter().find(|d| !shelf.contains(&d.product_code)) {
             return Err(AppError::DocumentWithoutProduct {
@@ -359,7 +461,7 @@ impl Workspace {
                 product_code: d.product_code.clone(),
             });
         }
-        let n = self.store.upsert_documents(&docs)?;
+        let n = self.store.upsert_documents(&docs, audit)?;
         self.index.index_documents(&docs)?;
         Ok(n)
     }

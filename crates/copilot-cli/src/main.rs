@@ -15,6 +15,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod workflow;
+
 /// The passphrase the demo vault uses. It protects synthetic sample data only.
 const DEMO_PASSPHRASE: &str = "demo-passphrase-not-for-real-data";
 
@@ -28,6 +30,10 @@ struct Cli {
     /// Data directory (vault, encrypted store, document index). Default: $COPILOT_DATA_DIR or the platform data directory.
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Sign in as this user (password from $COPILOT_USER_PASSWORD or a prompt); required once
+    /// users exist on this workstation.
+    #[arg(long, global = true, env = "COPILOT_USER", value_name = "USER_ID")]
+    user: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -66,6 +72,22 @@ enum Command {
     /// the real model (case format: tests/eval/README.md). Exits 1 when a must-be-zero figure
     /// is not zero.
     Eval(EvalArgs),
+    /// Users and roles: add, list, exchange public keys between laptops.
+    #[command(subcommand)]
+    Users(workflow::UsersCommand),
+    /// Maker–checker review: submit, approve, request-changes, reject, new-version, show, queue.
+    #[command(subcommand)]
+    Review(workflow::ReviewCommand),
+    /// Review bundles between laptops (encrypted to the recipient, signed by the sender).
+    #[command(subcommand)]
+    Bundle(workflow::BundleCommand),
+    /// The tamper-evident audit log: verify the chain, show records.
+    #[command(subcommand)]
+    Audit(workflow::AuditCommand),
+    /// The ROI ledger (local, PII-free CSV for the branch).
+    Roi(workflow::RoiArgs),
+    /// Export an approved recommendation (PDF, HTML, Markdown for the client; JSON for systems).
+    Export(workflow::ExportArgs),
 }
 
 #[derive(Args)]
@@ -273,6 +295,7 @@ fn check_cpu() -> std::result::Result<(), String> {
 
 fn run(cli: Cli) -> Result<()> {
     let data_dir = cli.data_dir.clone().unwrap_or_else(paths::default_data_dir);
+    let user = cli.user.as_deref();
     match cli.command {
         Command::Demo(args) => demo(
             cli.data_dir
@@ -292,7 +315,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Import { kind, files } => {
-            let mut ws = open(&data_dir)?;
+            let mut ws = open(&data_dir, user)?;
             let (kind, files) = match kind {
                 ImportWhat::Clients => (ImportKind::Clients, files),
                 ImportWhat::Holdings => (ImportKind::Holdings, files),
@@ -312,7 +335,7 @@ fn run(cli: Cli) -> Result<()> {
             search,
             json,
         }) => {
-            let ws = open(&data_dir)?;
+            let ws = open(&data_dir, user)?;
             let filter = ClientFilter {
                 risk_level: risk,
                 expired: expired.then_some(true),
@@ -345,7 +368,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Draft(args) => {
-            let mut ws = open(&data_dir)?;
+            let mut ws = open(&data_dir, user)?;
             let currency: Currency = args
                 .currency
                 .parse()
@@ -375,7 +398,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Drafts(DraftsCommand::List { json }) => {
-            let ws = open(&data_dir)?;
+            let ws = open(&data_dir, user)?;
             let list = ws.list_drafts()?;
             if json {
                 emit(&format!("{}\n", serde_json::to_string_pretty(&list)?));
@@ -395,7 +418,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Drafts(DraftsCommand::Show { draft_id, json }) => {
-            let ws = open(&data_dir)?;
+            let ws = open(&data_dir, user)?;
             let d = ws.get_draft(&draft_id)?;
             if json {
                 emit(&format!("{}\n", serde_json::to_string_pretty(&d)?));
@@ -406,6 +429,17 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Models(cmd) => models(cmd),
         Command::Eval(args) => eval(&args),
+        Command::Users(cmd) => workflow::users(&mut open(&data_dir, user)?, cmd),
+        Command::Review(cmd) => workflow::review(&mut open(&data_dir, user)?, cmd),
+        Command::Bundle(cmd) => workflow::bundle(&mut open(&data_dir, user)?, cmd),
+        Command::Audit(cmd) => {
+            if !workflow::audit(&open(&data_dir, user)?, cmd)? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Roi(args) => workflow::roi(&mut open(&data_dir, user)?, args),
+        Command::Export(args) => workflow::export(&mut open(&data_dir, user)?, args),
     }
 }
 
@@ -589,8 +623,15 @@ fn new_passphrase() -> Result<Passphrase> {
     Ok(Passphrase::new(a))
 }
 
-/// Opens the workspace: keychain first; then `COPILOT_PASSPHRASE`; then a prompt on a terminal.
-fn open(data_dir: &Path) -> Result<Workspace> {
+/// Opens the workspace (keychain first; then `COPILOT_PASSPHRASE`; then a prompt on a terminal)
+/// and signs `user` in.
+fn open(data_dir: &Path, user: Option<&str>) -> Result<Workspace> {
+    let mut ws = unlock(data_dir)?;
+    workflow::sign_in(&mut ws, user)?;
+    Ok(ws)
+}
+
+fn unlock(data_dir: &Path) -> Result<Workspace> {
     let env = env_passphrase();
     match Workspace::unlock(data_dir, env.as_ref()) {
         Ok((ws, _)) => Ok(ws),

@@ -92,7 +92,18 @@ pub(crate) fn append(conn: &Connection, key: &AuditKey, entry: &AuditEntry) -> R
     Ok(record)
 }
 
-fn row_to_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String, String, String, String, Vec<u8>, Vec<u8>)> {
+fn row_to_record(
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Vec<u8>,
+    Vec<u8>,
+)> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -141,6 +152,22 @@ impl Store {
             })
         })
         .collect()
+    }
+
+    /// The newest record with this action, if any (e.g. the rules or model last recorded).
+    pub fn last_audit(&self, action: &str) -> Result<Option<AuditRecord>> {
+        let seq: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT seq FROM audit WHERE action = ?1 ORDER BY seq DESC LIMIT 1",
+                [action],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match seq {
+            Some(seq) => Ok(self.audit_records(seq as u64 - 1, 1)?.pop()),
+            None => Ok(None),
+        }
     }
 
     /// The last `n` records, newest first (for the app's audit view).

@@ -250,7 +250,11 @@ impl Store {
     // ---- clients -------------------------------------------------------------------------
 
     /// Inserts or replaces clients (by `client_id`) in one transaction; returns how many.
-    pub fn upsert_clients(&mut self, clients: &[ClientProfile], audit: &AuditEntry) -> Result<usize> {
+    pub fn upsert_clients(
+        &mut self,
+        clients: &[ClientProfile],
+        audit: &AuditEntry,
+    ) -> Result<usize> {
         let tx = self.conn.transaction()?;
         {
             let mut stmt = tx.prepare(
@@ -419,7 +423,11 @@ impl Store {
 
     /// Inserts or replaces product documents (by document id) in one transaction. Every
     /// document's product must be on the shelf.
-    pub fn upsert_documents(&mut self, docs: &[ProductDocument], audit: &AuditEntry) -> Result<usize> {
+    pub fn upsert_documents(
+        &mut self,
+        docs: &[ProductDocument],
+        audit: &AuditEntry,
+    ) -> Result<usize> {
         let tx = self.conn.transaction()?;
         {
             let mut stmt = tx.prepare(
@@ -645,7 +653,11 @@ mod fixture_tests {
         if std::env::var_os("COPILOT_REGENERATE_FIXTURES").is_some() {
             let _ = std::fs::remove_file(fixture_path());
             let mut s = create_at_version(&fixture_path(), &fixture_key(), 1).unwrap();
-            s.upsert_clients(&[fixture_client()], &AuditEntry::new("fixture", "import", "clients", serde_json::Value::Null)).unwrap();
+            s.upsert_clients(
+                &[fixture_client()],
+                &AuditEntry::new("fixture", "import", "clients", serde_json::Value::Null),
+            )
+            .unwrap();
         }
         let dir = tempfile::tempdir().unwrap();
         let copy = dir.path().join("old.db");

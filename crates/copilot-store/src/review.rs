@@ -139,11 +139,11 @@ impl Store {
 
     /// True when at least one local user exists (then every action needs a signed-in user).
     pub fn has_local_users(&self) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row("SELECT EXISTS(SELECT 1 FROM users WHERE local = 1)", [], |r| {
-                r.get(0)
-            })?)
+        Ok(self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM users WHERE local = 1)",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     // ---- reviews -------------------------------------------------------------------------
