@@ -141,6 +141,15 @@ enum DraftsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Replace a draft's memo text with the advisor's edit (re-checked: S13 lint, no new
+    /// figures; only while the draft is editable — draft or changes requested).
+    Edit {
+        /// Draft id.
+        draft_id: String,
+        /// File with the edited memo text (UTF-8).
+        #[arg(long)]
+        text_file: PathBuf,
+    },
     /// Show one stored draft.
     Show {
         /// Draft id.
@@ -415,6 +424,17 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 eprintln!("{} draft(s)", list.len());
             }
+            Ok(())
+        }
+        Command::Drafts(DraftsCommand::Edit {
+            draft_id,
+            text_file,
+        }) => {
+            let mut ws = open(&data_dir, user)?;
+            let text = std::fs::read_to_string(&text_file)
+                .with_context(|| format!("reading {}", text_file.display()))?;
+            ws.save_draft_text(&draft_id, &text)?;
+            eprintln!("saved the edit of {draft_id}");
             Ok(())
         }
         Command::Drafts(DraftsCommand::Show { draft_id, json }) => {
