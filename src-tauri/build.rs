@@ -20,6 +20,23 @@ const COMMANDS: &[&str] = &[
     "open_citation",
     "get_settings",
     "set_settings",
+    "list_users",
+    "add_user",
+    "sign_in",
+    "sign_out",
+    "review_queue",
+    "get_review",
+    "submit_review",
+    "decide_review",
+    "new_version",
+    "roi_report",
+    "export_draft",
+    "export_roi_csv",
+    "export_bundle",
+    "import_bundle",
+    "export_public_key",
+    "import_public_key",
+    "audit_verify",
 ];
 
 fn main() {

@@ -2,14 +2,17 @@
 //! pool, so that neither the UI thread nor the async runtime ever waits on SQLCipher, Argon2id or
 //! the model. The names are `copilot_protocol::ipc::COMMANDS`; each takes one `args` or none.
 //! Commands that only change state (`create_vault`, `unlock`, `lock`, `touch`, `cancel_draft`,
-//! `set_settings`) return nothing; the UI reads `app_status` / `get_settings` afterwards.
+//! `set_settings`, `sign_out`) return nothing; the UI reads `app_status` / `get_settings` afterwards.
 
 use crate::service::{CmdResult, Shell};
 use copilot_protocol::ipc::{
-    AppStatus, ClientDetail, ClientPage, CreateVaultArgs, DocumentView, DraftEvent, IdArgs,
-    ImportArgs, ImportDone, ImportPreview, IpcError, ListClientsArgs, RevealArgs, SaveDraftArgs,
-    Settings, StartDraftArgs, UnlockArgs,
+    AddUserArgs, AppStatus, BundleExportArgs, BundleImported, ClientDetail, ClientPage,
+    CreateVaultArgs, DecideArgs, DocumentView, DraftEvent, ExportArgs, ExportDone, IdArgs,
+    ImportArgs, ImportDone, ImportPreview, IpcError, ListClientsArgs, PathArgs,
+    PublicKeyExportArgs, RevealArgs, SaveDraftArgs, Settings, SignInArgs, StartDraftArgs,
+    SubmitArgs, UnlockArgs,
 };
+use copilot_protocol::review::{AuditVerifyReport, ReviewItem, ReviewView, RoiReport, UserInfo};
 use copilot_protocol::DraftReport;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -68,6 +71,23 @@ command!(get_draft(args: IdArgs) -> DraftReport, |s| s.get_draft(args));
 command!(open_citation(args: IdArgs) -> DocumentView, |s| s.open_citation(args));
 command!(get_settings -> Settings, |s| Ok(s.get_settings()));
 command!(set_settings(args: Settings) -> (), |s| s.set_settings(args).map(drop));
+command!(list_users -> Vec<UserInfo>, |s| s.list_users());
+command!(add_user(args: AddUserArgs) -> UserInfo, |s| s.add_user(args));
+command!(sign_in(args: SignInArgs) -> UserInfo, |s| s.sign_in(args));
+command!(sign_out -> (), |s| s.sign_out());
+command!(review_queue -> Vec<ReviewItem>, |s| s.review_queue());
+command!(get_review(args: IdArgs) -> ReviewView, |s| s.get_review(args));
+command!(submit_review(args: SubmitArgs) -> ReviewView, |s| s.submit_review(args));
+command!(decide_review(args: DecideArgs) -> ReviewView, |s| s.decide_review(args));
+command!(new_version(args: IdArgs) -> ReviewView, |s| s.new_version(args));
+command!(roi_report -> RoiReport, |s| s.roi_report());
+command!(export_draft(args: ExportArgs) -> ExportDone, |s| s.export_draft(args));
+command!(export_roi_csv(args: PathArgs) -> ExportDone, |s| s.export_roi_csv(args));
+command!(export_bundle(args: BundleExportArgs) -> ExportDone, |s| s.export_bundle(args));
+command!(import_bundle(args: PathArgs) -> BundleImported, |s| s.import_bundle(args));
+command!(export_public_key(args: PublicKeyExportArgs) -> ExportDone, |s| s.export_public_key(args));
+command!(import_public_key(args: PathArgs) -> UserInfo, |s| s.import_public_key(args));
+command!(audit_verify -> AuditVerifyReport, |s| s.audit_verify());
 
 /// `start_draft`: the rationale's tokens (and the progress states) stream through `on_event`, a
 /// channel of this call only; `cancel_draft` stops it.

@@ -48,6 +48,23 @@ pub fn run() {
             commands::open_citation,
             commands::get_settings,
             commands::set_settings,
+            commands::list_users,
+            commands::add_user,
+            commands::sign_in,
+            commands::sign_out,
+            commands::review_queue,
+            commands::get_review,
+            commands::submit_review,
+            commands::decide_review,
+            commands::new_version,
+            commands::roi_report,
+            commands::export_draft,
+            commands::export_roi_csv,
+            commands::export_bundle,
+            commands::import_bundle,
+            commands::export_public_key,
+            commands::import_public_key,
+            commands::audit_verify,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Wealth Copilot");

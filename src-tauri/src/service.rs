@@ -9,11 +9,13 @@ use copilot_app::reexports::{
 use copilot_app::{AppError, ClientFilter, ImportKind, ModelHandle, ModelManifest, Workspace};
 use copilot_core::{parse, ClientProfile, Currency, Money};
 use copilot_protocol::ipc::{
-    AppStatus, ClientDetail, ClientPage, ClientSort, CreateVaultArgs, DocumentView, DraftEvent,
-    HoldingView, IdArgs, ImportArgs, ImportDone, ImportKindArg, ImportPreview, IpcError,
-    ListClientsArgs, ModelInfo, OverrideReasonView, RevealArgs, SaveDraftArgs, Settings,
-    StartDraftArgs, UnlockArgs,
+    AddUserArgs, AppStatus, BundleExportArgs, BundleImported, ClientDetail, ClientPage, ClientSort,
+    CreateVaultArgs, DecideArgs, DocumentView, DraftEvent, ExportArgs, ExportDone, HoldingView,
+    IdArgs, ImportArgs, ImportDone, ImportKindArg, ImportPreview, IpcError, ListClientsArgs,
+    ModelInfo, OverrideReasonView, PathArgs, PublicKeyExportArgs, RevealArgs, SaveDraftArgs,
+    Settings, SignInArgs, StartDraftArgs, SubmitArgs, UnlockArgs,
 };
+use copilot_protocol::review::{AuditVerifyReport, ReviewItem, ReviewView, RoiReport, UserInfo};
 use copilot_protocol::DraftReport;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,6 +53,10 @@ pub fn ipc_error(e: AppError) -> IpcError {
         AppError::Cancelled => "cancelled",
         AppError::InvalidRequest(_) => "invalid",
         AppError::Rule(_) => "rule",
+        AppError::NotPermitted(_) => "not_permitted",
+        AppError::Review(_) => "review",
+        AppError::Bundle(_) => "bundle",
+        AppError::Export(_) => "export",
         _ => "internal",
     };
     err(code, e.to_string())
@@ -74,6 +80,9 @@ struct Inner {
     settings: Mutex<Settings>,
     keychain: Mutex<String>,
     last_activity: Mutex<Instant>,
+    /// The signed-in user and `has_users` as last seen, for `app_status` while a draft holds
+    /// the workspace.
+    last_user: Mutex<(Option<UserInfo>, bool)>,
 }
 
 /// The shell's state: cheap to clone (shared), safe to use from any thread.
@@ -119,6 +128,18 @@ fn read_settings(data_dir: &Path) -> Settings {
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default()
+}
+
+/// A path the UI typed: trimmed, and absolute (the shell has no meaningful working directory).
+fn absolute(path: &str) -> CmdResult<PathBuf> {
+    let p = PathBuf::from(path.trim());
+    if p.as_os_str().is_empty() || !p.is_absolute() {
+        return Err(err(
+            "invalid",
+            format!("{:?} is not an absolute path", path.trim()),
+        ));
+    }
+    Ok(p)
 }
 
 /// Masks all but the first `head` and last `tail` characters with `*`.
@@ -213,6 +234,7 @@ impl Shell {
             settings: Mutex::new(settings),
             keychain: Mutex::new("unknown until unlocked".into()),
             last_activity: Mutex::new(Instant::now()),
+            last_user: Mutex::new((None, false)),
         }))
     }
 
@@ -240,13 +262,25 @@ impl Shell {
     pub fn status(&self) -> AppStatus {
         let data_dir = &self.0.data_dir;
         // A draft in progress holds the workspace: report it unlocked without counts.
-        let (unlocked, counts) = match self.0.workspace.try_lock() {
+        let (unlocked, counts, user, has_users) = match self.0.workspace.try_lock() {
             Ok(g) => match g.as_ref() {
-                Some(ws) => (true, ws.counts().ok()),
-                None => (false, None),
+                Some(ws) => (
+                    true,
+                    ws.counts().ok(),
+                    ws.signed_in().cloned(),
+                    ws.has_users().unwrap_or(false),
+                ),
+                None => (false, None, None, false),
             },
-            Err(_) => (true, None),
+            // Busy: the last known user (a draft is made by the signed-in user).
+            Err(_) => {
+                let (user, has_users) = lock(&self.0.last_user).clone();
+                (true, None, user, has_users)
+            }
         };
+        if unlocked && counts.is_some() {
+            *lock(&self.0.last_user) = (user.clone(), has_users);
+        }
         // The reason codes come from the rules in force (built in, or COPILOT_RULES_DIR), loaded
         // once: the UI needs them whether or not a draft holds the workspace.
         static REASONS: std::sync::OnceLock<Vec<OverrideReasonView>> = std::sync::OnceLock::new();
@@ -282,6 +316,8 @@ impl Shell {
             }),
             counts,
             override_reasons,
+            user,
+            has_users,
         }
     }
 
@@ -345,8 +381,15 @@ impl Shell {
     /// `lock`: cancels a draft in progress, then drops the workspace (and with it the keys).
     pub fn lock(&self) -> AppStatus {
         lock(&self.0.cancel).cancel();
-        drop(lock(&self.0.workspace).take());
+        Self::close(&mut lock(&self.0.workspace));
         self.status()
+    }
+
+    /// Signs the user out (their keys are zeroized) and drops the workspace (and the DB key).
+    fn close(slot: &mut Option<Workspace>) {
+        if let Some(mut ws) = slot.take() {
+            ws.sign_out();
+        }
     }
 
     /// Locks when unlocked and idle for longer than the setting; true if it locked. A draft in
@@ -367,7 +410,7 @@ impl Shell {
         }
         match self.0.workspace.try_lock() {
             Ok(mut g) if g.is_some() => {
-                drop(g.take());
+                Self::close(&mut g);
                 true
             }
             _ => false,
@@ -594,6 +637,110 @@ impl Shell {
                 text: d.text,
             })
             .ok_or_else(|| err("not_found", format!("document {} not found", args.id)))
+    }
+
+    // ---- users, review, exports, bundles, ROI, audit (issue 5) ------------------------------
+
+    /// `list_users`: local users and imported peers.
+    pub fn list_users(&self) -> CmdResult<Vec<UserInfo>> {
+        self.with_ws(|ws| ws.list_users())
+    }
+
+    /// `add_user`: the first user by anyone (set-up), then only by a signed-in supervisor.
+    pub fn add_user(&self, args: AddUserArgs) -> CmdResult<UserInfo> {
+        self.with_ws(|ws| ws.add_user(&args.user_id, &args.display_name, args.role, &args.password))
+    }
+
+    /// `sign_in`.
+    pub fn sign_in(&self, args: SignInArgs) -> CmdResult<UserInfo> {
+        self.with_ws(|ws| ws.sign_in(args.user_id.trim(), &args.password))
+    }
+
+    /// `sign_out`.
+    pub fn sign_out(&self) -> CmdResult<()> {
+        self.with_ws(|ws| {
+            ws.sign_out();
+            Ok(())
+        })
+    }
+
+    /// `review_queue`: every draft's review state, most recently changed first.
+    pub fn review_queue(&self) -> CmdResult<Vec<ReviewItem>> {
+        self.with_ws(|ws| ws.review_queue())
+    }
+
+    /// `get_review`: record, draft, AI text, diff, edit distance.
+    pub fn get_review(&self, args: IdArgs) -> CmdResult<ReviewView> {
+        self.with_ws(|ws| ws.review(&args.id))
+    }
+
+    /// `submit_review`.
+    pub fn submit_review(&self, args: SubmitArgs) -> CmdResult<ReviewView> {
+        let comment = args.comment.filter(|c| !c.trim().is_empty());
+        self.with_ws(|ws| ws.submit(&args.draft_id, comment.as_deref()))
+    }
+
+    /// `decide_review`: approve, request changes, reject (S22: never the drafter).
+    pub fn decide_review(&self, args: DecideArgs) -> CmdResult<ReviewView> {
+        let comment = args.comment.filter(|c| !c.trim().is_empty());
+        self.with_ws(|ws| ws.decide(&args.draft_id, args.decision, comment.as_deref()))
+    }
+
+    /// `new_version`: a new editable version of an approved or rejected draft.
+    pub fn new_version(&self, args: IdArgs) -> CmdResult<ReviewView> {
+        self.with_ws(|ws| ws.new_version(&args.id))
+    }
+
+    /// `roi_report`.
+    pub fn roi_report(&self) -> CmdResult<RoiReport> {
+        self.with_ws(|ws| ws.roi())
+    }
+
+    /// `export_draft`: an approved recommendation to a file.
+    pub fn export_draft(&self, args: ExportArgs) -> CmdResult<ExportDone> {
+        let path = absolute(&args.path)?;
+        self.with_ws(|ws| ws.export_draft(&args.draft_id, args.format, &path))
+    }
+
+    /// `export_roi_csv`.
+    pub fn export_roi_csv(&self, args: PathArgs) -> CmdResult<ExportDone> {
+        let path = absolute(&args.path)?;
+        self.with_ws(|ws| ws.export_roi_csv(&path))
+    }
+
+    /// `export_bundle`: a review request or, for a draft received in a bundle, the decision.
+    pub fn export_bundle(&self, args: BundleExportArgs) -> CmdResult<ExportDone> {
+        let path = absolute(&args.path)?;
+        let to = args
+            .to_user
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        self.with_ws(|ws| ws.export_bundle(&args.draft_id, to, &path))
+            .map(|(done, _bundle_id)| done)
+    }
+
+    /// `import_bundle`.
+    pub fn import_bundle(&self, args: PathArgs) -> CmdResult<BundleImported> {
+        let path = absolute(&args.path)?;
+        self.with_ws(|ws| ws.import_bundle(&path))
+    }
+
+    /// `export_public_key`: the signed-in user's own public-key file.
+    pub fn export_public_key(&self, args: PublicKeyExportArgs) -> CmdResult<ExportDone> {
+        let path = absolute(&args.path)?;
+        self.with_ws(|ws| ws.export_public_key(args.user_id.trim(), &path))
+    }
+
+    /// `import_public_key`: a peer's public-key file.
+    pub fn import_public_key(&self, args: PathArgs) -> CmdResult<UserInfo> {
+        let path = absolute(&args.path)?;
+        self.with_ws(|ws| ws.import_public_key(&path))
+    }
+
+    /// `audit_verify`: the whole chain.
+    pub fn audit_verify(&self) -> CmdResult<AuditVerifyReport> {
+        self.with_ws(|ws| ws.audit_verify(None))
     }
 
     /// `get_settings`.
