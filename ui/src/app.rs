@@ -7,6 +7,7 @@ use crate::i18n::{fill, Key};
 use crate::ipc;
 use crate::screens;
 use copilot_protocol::ipc::{AppStatus, ClientSort, IpcError, UnlockArgs};
+use copilot_protocol::review::{Role, UserInfo};
 use copilot_protocol::{Lang, RiskLevel};
 use leptos::ev;
 use leptos::prelude::*;
@@ -28,6 +29,10 @@ pub enum Screen {
         draft_id: Option<String>,
     },
     Settings,
+    SignIn,
+    ReviewQueue,
+    Review(String),
+    Roi,
 }
 
 /// The client list's filters, kept here so that they survive a visit to a client.
@@ -82,6 +87,43 @@ impl Ctx {
         self.status.with(|s| s.as_ref().is_some_and(|s| s.unlocked))
     }
 
+    /// The signed-in user, if any.
+    pub fn user(self) -> Option<UserInfo> {
+        self.status
+            .with(|s| s.as_ref().and_then(|s| s.user.clone()))
+    }
+
+    /// True when the workstation has users and nobody is signed in: only the sign-in screen
+    /// (and lock) may show.
+    pub fn needs_sign_in(self) -> bool {
+        self.status.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.unlocked && s.has_users && s.user.is_none())
+        })
+    }
+
+    /// After an unlock (or a sign-out): the sign-in screen when the workstation has users and
+    /// nobody is signed in, else the client list.
+    pub async fn enter(self) {
+        if let Some(s) = self.refresh_status().await {
+            if s.has_users && s.user.is_none() {
+                self.go(Screen::SignIn);
+            } else {
+                self.go(Screen::Clients);
+            }
+        }
+    }
+
+    /// Signs the user out and shows the sign-in screen.
+    pub fn sign_out(self) {
+        spawn_local(async move {
+            if let Err(e) = ipc::sign_out().await {
+                self.fail(e);
+            }
+            self.enter().await;
+        });
+    }
+
     /// Shows an error: a locked store sends the advisor to the unlock screen; the message is
     /// translated where the code has a translation.
     pub fn fail(self, e: IpcError) {
@@ -98,6 +140,17 @@ impl Ctx {
             }
             "wrong_passphrase" => Key::ErrWrongPassphrase.text(lang).to_string(),
             "no_shell" => Key::ErrNoShell.text(lang).to_string(),
+            "not_permitted" => {
+                // Signed out (or never signed in) while users exist: back to the sign-in screen.
+                spawn_local(async move {
+                    if let Some(s) = self.refresh_status().await {
+                        if s.unlocked && s.has_users && s.user.is_none() {
+                            self.go(Screen::SignIn);
+                        }
+                    }
+                });
+                e.message
+            }
             _ => e.message,
         };
         self.error.set(Some(message));
@@ -209,7 +262,7 @@ fn click(id: &str) -> bool {
 fn on_shortcut(ev: web_sys::KeyboardEvent) {
     let ctrl = ev.ctrl_key() || ev.meta_key();
     let key = ev.key();
-    let handled = if ctrl && key == "Enter" {
+    let handled = if ctrl && !ev.shift_key() && key == "Enter" {
         click("generate")
     } else if key == "Escape" {
         click("cancel") || click("close-document")
@@ -217,6 +270,8 @@ fn on_shortcut(ev: web_sys::KeyboardEvent) {
         // Always swallow Ctrl+S: the webview's "save page" has no place in this app.
         click("save");
         true
+    } else if ctrl && ev.shift_key() && key == "Enter" {
+        click("submit-review")
     } else if ctrl && key.eq_ignore_ascii_case("l") {
         click("lock");
         true
@@ -225,6 +280,11 @@ fn on_shortcut(ev: web_sys::KeyboardEvent) {
             "Digit1" => click("nav-clients"),
             "Digit2" => click("nav-import"),
             "Digit3" => click("nav-settings"),
+            "Digit4" => click("nav-review"),
+            "Digit5" => click("nav-roi"),
+            "KeyA" => click("approve"),
+            "KeyC" => click("request-changes"),
+            "KeyX" => click("reject"),
             _ => false,
         }
     } else {
@@ -282,10 +342,9 @@ pub fn App() -> impl IntoView {
         if !status.initialised {
             ctx.go(Screen::FirstRun);
         } else if status.unlocked {
-            ctx.go(Screen::Clients);
+            ctx.enter().await;
         } else if ipc::unlock(&UnlockArgs { passphrase: None }).await.is_ok() {
-            ctx.refresh_status().await;
-            ctx.go(Screen::Clients);
+            ctx.enter().await;
         } else {
             ctx.go(Screen::Unlock);
         }
@@ -332,6 +391,10 @@ pub fn App() -> impl IntoView {
         } => view! { <screens::draft::DraftWorkspace client_id=client_id draft_id=draft_id/> }
             .into_any(),
         Screen::Settings => view! { <screens::settings::SettingsView/> }.into_any(),
+        Screen::SignIn => view! { <screens::signin::SignIn/> }.into_any(),
+        Screen::ReviewQueue => view! { <screens::review::ReviewQueue/> }.into_any(),
+        Screen::Review(id) => view! { <screens::review::ReviewScreen draft_id=id/> }.into_any(),
+        Screen::Roi => view! { <screens::roi::RoiDashboard/> }.into_any(),
     };
 
     let nav_class = move |active: fn(&Screen) -> bool| {
@@ -360,6 +423,17 @@ pub fn App() -> impl IntoView {
     };
     let is_import: fn(&Screen) -> bool = |s| matches!(s, Screen::Import);
     let is_settings: fn(&Screen) -> bool = |s| matches!(s, Screen::Settings);
+    let is_review: fn(&Screen) -> bool = |s| matches!(s, Screen::ReviewQueue | Screen::Review(_));
+    let is_roi: fn(&Screen) -> bool = |s| matches!(s, Screen::Roi);
+    let user_label = move || {
+        ctx.user().map(|u| {
+            let role = match u.role {
+                Role::Advisor => ctx.t(Key::RoleAdvisor),
+                Role::Supervisor => ctx.t(Key::RoleSupervisor),
+            };
+            format!("{} ({}) · {}", u.display_name, u.user_id, role)
+        })
+    };
 
     let status_line = move || {
         if let Some(n) = ctx.notice.get() {
@@ -402,7 +476,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{ctx.tr(Key::AppTitle)}</a>
             <header class="topbar">
                 <span class="brand">{ctx.tr(Key::AppTitle)}</span>
-                <Show when=move || ctx.unlocked()>
+                <Show when=move || ctx.unlocked() && !ctx.needs_sign_in()>
                     <nav class="nav" aria-label=ctx.tr(Key::AppTitle)>
                         <button id="nav-clients" type="button" class=nav_class(is_clients)
                             aria-current=nav_current(is_clients) aria-keyshortcuts="Alt+1"
@@ -413,7 +487,23 @@ pub fn App() -> impl IntoView {
                         <button id="nav-settings" type="button" class=nav_class(is_settings)
                             aria-current=nav_current(is_settings) aria-keyshortcuts="Alt+3"
                             on:click=move |_| ctx.go(Screen::Settings)>{ctx.tr(Key::NavSettings)}</button>
+                        <button id="nav-review" type="button" class=nav_class(is_review)
+                            aria-current=nav_current(is_review) aria-keyshortcuts="Alt+4"
+                            on:click=move |_| ctx.go(Screen::ReviewQueue)>{ctx.tr(Key::NavReview)}</button>
+                        <button id="nav-roi" type="button" class=nav_class(is_roi)
+                            aria-current=nav_current(is_roi) aria-keyshortcuts="Alt+5"
+                            on:click=move |_| ctx.go(Screen::Roi)>{ctx.tr(Key::NavRoi)}</button>
                     </nav>
+                </Show>
+                <Show when=move || ctx.unlocked()>
+                    <span class="spacer"></span>
+                    {move || user_label().map(|label| view! {
+                        <span id="user-menu" class="user-menu">
+                            <span id="user-name-role" class="user-name">{label}</span>
+                            <button id="sign-out" type="button" class="lock-button"
+                                on:click=move |_| ctx.sign_out()>{ctx.tr(Key::SignOut)}</button>
+                        </span>
+                    })}
                     <button id="lock" type="button" class="lock-button" aria-keyshortcuts="Control+L"
                         on:click=move |_| ctx.lock()>{ctx.tr(Key::Lock)}</button>
                 </Show>

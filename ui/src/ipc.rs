@@ -33,6 +33,23 @@ pub enum Command {
     OpenCitation,
     GetSettings,
     SetSettings,
+    ListUsers,
+    AddUser,
+    SignIn,
+    SignOut,
+    ReviewQueue,
+    GetReview,
+    SubmitReview,
+    DecideReview,
+    NewVersion,
+    RoiReport,
+    ExportDraft,
+    ExportRoiCsv,
+    ExportBundle,
+    ImportBundle,
+    ExportPublicKey,
+    ImportPublicKey,
+    AuditVerify,
 }
 
 impl Command {
@@ -56,6 +73,23 @@ impl Command {
         Command::OpenCitation,
         Command::GetSettings,
         Command::SetSettings,
+        Command::ListUsers,
+        Command::AddUser,
+        Command::SignIn,
+        Command::SignOut,
+        Command::ReviewQueue,
+        Command::GetReview,
+        Command::SubmitReview,
+        Command::DecideReview,
+        Command::NewVersion,
+        Command::RoiReport,
+        Command::ExportDraft,
+        Command::ExportRoiCsv,
+        Command::ExportBundle,
+        Command::ImportBundle,
+        Command::ExportPublicKey,
+        Command::ImportPublicKey,
+        Command::AuditVerify,
     ];
 
     /// The command name the shell registers.
@@ -79,6 +113,23 @@ impl Command {
             Command::OpenCitation => "open_citation",
             Command::GetSettings => "get_settings",
             Command::SetSettings => "set_settings",
+            Command::ListUsers => "list_users",
+            Command::AddUser => "add_user",
+            Command::SignIn => "sign_in",
+            Command::SignOut => "sign_out",
+            Command::ReviewQueue => "review_queue",
+            Command::GetReview => "get_review",
+            Command::SubmitReview => "submit_review",
+            Command::DecideReview => "decide_review",
+            Command::NewVersion => "new_version",
+            Command::RoiReport => "roi_report",
+            Command::ExportDraft => "export_draft",
+            Command::ExportRoiCsv => "export_roi_csv",
+            Command::ExportBundle => "export_bundle",
+            Command::ImportBundle => "import_bundle",
+            Command::ExportPublicKey => "export_public_key",
+            Command::ImportPublicKey => "import_public_key",
+            Command::AuditVerify => "audit_verify",
         }
     }
 }
@@ -112,9 +163,14 @@ pub use web::*;
 mod web {
     use super::{error_from_rejection, Command};
     use copilot_protocol::ipc::{
-        AppStatus, ClientDetail, ClientPage, CreateVaultArgs, DocumentView, DraftEvent,
-        DraftResult, IdArgs, ImportArgs, ImportDone, ImportPreview, IpcError, ListClientsArgs,
-        RevealArgs, SaveDraftArgs, Settings, StartDraftArgs, UnlockArgs,
+        AddUserArgs, AppStatus, BundleExportArgs, BundleImported, ClientDetail, ClientPage,
+        CreateVaultArgs, DecideArgs, DocumentView, DraftEvent, DraftResult, ExportArgs, ExportDone,
+        IdArgs, ImportArgs, ImportDone, ImportPreview, IpcError, ListClientsArgs, PathArgs,
+        PublicKeyExportArgs, RevealArgs, SaveDraftArgs, Settings, SignInArgs, StartDraftArgs,
+        SubmitArgs, UnlockArgs,
+    };
+    use copilot_protocol::review::{
+        AuditVerifyReport, ReviewItem, ReviewView, RoiReport, UserInfo,
     };
     use js_sys::{Function, Object, Promise, Reflect, JSON};
     use serde::de::{DeserializeOwned, IgnoredAny};
@@ -301,6 +357,104 @@ mod web {
         call::<_, IgnoredAny>(Command::SetSettings, settings)
             .await
             .map(drop)
+    }
+
+    pub async fn list_users() -> IpcResult<Vec<UserInfo>> {
+        call0(Command::ListUsers).await
+    }
+
+    pub async fn add_user(args: &AddUserArgs) -> IpcResult<UserInfo> {
+        call(Command::AddUser, args).await
+    }
+
+    pub async fn sign_in(args: &SignInArgs) -> IpcResult<UserInfo> {
+        call(Command::SignIn, args).await
+    }
+
+    pub async fn sign_out() -> IpcResult<()> {
+        call0::<IgnoredAny>(Command::SignOut).await.map(drop)
+    }
+
+    pub async fn review_queue() -> IpcResult<Vec<ReviewItem>> {
+        call0(Command::ReviewQueue).await
+    }
+
+    pub async fn get_review(draft_id: &str) -> IpcResult<ReviewView> {
+        call(
+            Command::GetReview,
+            &IdArgs {
+                id: draft_id.to_string(),
+            },
+        )
+        .await
+    }
+
+    pub async fn submit_review(args: &SubmitArgs) -> IpcResult<ReviewView> {
+        call(Command::SubmitReview, args).await
+    }
+
+    pub async fn decide_review(args: &DecideArgs) -> IpcResult<ReviewView> {
+        call(Command::DecideReview, args).await
+    }
+
+    pub async fn new_version(draft_id: &str) -> IpcResult<ReviewView> {
+        call(
+            Command::NewVersion,
+            &IdArgs {
+                id: draft_id.to_string(),
+            },
+        )
+        .await
+    }
+
+    pub async fn roi_report() -> IpcResult<RoiReport> {
+        call0(Command::RoiReport).await
+    }
+
+    pub async fn export_draft(args: &ExportArgs) -> IpcResult<ExportDone> {
+        call(Command::ExportDraft, args).await
+    }
+
+    pub async fn export_roi_csv(path: &str) -> IpcResult<ExportDone> {
+        call(
+            Command::ExportRoiCsv,
+            &PathArgs {
+                path: path.to_string(),
+            },
+        )
+        .await
+    }
+
+    pub async fn export_bundle(args: &BundleExportArgs) -> IpcResult<ExportDone> {
+        call(Command::ExportBundle, args).await
+    }
+
+    pub async fn import_bundle(path: &str) -> IpcResult<BundleImported> {
+        call(
+            Command::ImportBundle,
+            &PathArgs {
+                path: path.to_string(),
+            },
+        )
+        .await
+    }
+
+    pub async fn export_public_key(args: &PublicKeyExportArgs) -> IpcResult<ExportDone> {
+        call(Command::ExportPublicKey, args).await
+    }
+
+    pub async fn import_public_key(path: &str) -> IpcResult<UserInfo> {
+        call(
+            Command::ImportPublicKey,
+            &PathArgs {
+                path: path.to_string(),
+            },
+        )
+        .await
+    }
+
+    pub async fn audit_verify() -> IpcResult<AuditVerifyReport> {
+        call0(Command::AuditVerify).await
     }
 
     /// `import_sample` may report one result or one per kind; both are accepted.

@@ -10,7 +10,9 @@ use crate::app::Screen;
 use crate::format::{date_part, segments, split_byte_span};
 use crate::i18n::{fill, Key};
 use crate::ipc;
-use copilot_protocol::ipc::{DocumentView, DraftEvent, SaveDraftArgs, StartDraftArgs};
+use crate::screens::review::{BundlePanel, ExportPanel, History, StateBadge};
+use copilot_protocol::ipc::{DocumentView, DraftEvent, SaveDraftArgs, StartDraftArgs, SubmitArgs};
+use copilot_protocol::review::{ReviewState, ReviewView};
 use copilot_protocol::{Citation, DraftReport, Lang, Override, RuleId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -84,6 +86,23 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
     let dirty = RwSignal::new(false);
     let save_status = RwSignal::new(None::<(bool, String)>);
     let document = RwSignal::new(None::<OpenDocument>);
+    let review = RwSignal::new(None::<ReviewView>);
+    let submit_comment = RwSignal::new(String::new());
+    // The review record of the draft on screen (state, history); reloaded after every change.
+    let load_review = move |id: String| {
+        spawn_local(async move {
+            match ipc::get_review(&id).await {
+                Ok(v) => {
+                    review.try_set(Some(v));
+                }
+                Err(e) if e.code == "not_found" => {
+                    review.try_set(None);
+                }
+                Err(e) => ctx.fail(e),
+            }
+        });
+    };
+    let editable = move || review.with(|r| r.as_ref().is_none_or(|r| r.record.state.editable()));
 
     // The client's name and currency for the header and the default currency.
     {
@@ -110,6 +129,7 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
                     memo_lang.try_set(r.lang);
                     stream.try_set(r.rationale_model.clone());
                     text.try_set(r.text.clone());
+                    load_review(r.draft_id.clone());
                     report.try_set(Some(r));
                     progress.try_set(Progress::Done);
                 }
@@ -136,6 +156,8 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
             stream.set(String::new());
             tokens.set(0);
             report.set(None);
+            let previous_review = review.get_untracked();
+            review.set(None);
             text.set(String::new());
             dirty.set(false);
             save_status.set(None);
@@ -184,12 +206,14 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
                     Ok(r) => {
                         stream.try_set(r.rationale_model.clone());
                         text.try_set(r.text.clone());
+                        load_review(r.draft_id.clone());
                         report.try_set(Some(r));
                         progress.try_set(Progress::Done);
                     }
                     Err(e) => {
                         let (r, t, st, d) = previous;
                         report.try_set(r);
+                        review.try_set(previous_review);
                         text.try_set(t);
                         stream.try_set(st);
                         dirty.try_set(d);
@@ -226,6 +250,7 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
             match ipc::save_draft(&args).await {
                 Ok(r) => {
                     text.try_set(r.text.clone());
+                    load_review(r.draft_id.clone());
                     report.try_set(Some(r));
                     dirty.try_set(false);
                     save_status.try_set(Some((
@@ -239,6 +264,70 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
                 }
             }
         });
+    };
+
+    // Submit (saving unsaved edits first: what is submitted is what the reviewer sees).
+    let submit = move |_| {
+        let Some(draft_id) = report.with_untracked(|r| r.as_ref().map(|r| r.draft_id.clone()))
+        else {
+            return;
+        };
+        let save_first = dirty.get_untracked().then(|| SaveDraftArgs {
+            draft_id: draft_id.clone(),
+            text: text.get_untracked(),
+        });
+        let args = SubmitArgs {
+            draft_id,
+            comment: non_empty(submit_comment.get_untracked()),
+        };
+        ctx.error.set(None);
+        spawn_local(async move {
+            if let Some(save) = save_first {
+                match ipc::save_draft(&save).await {
+                    Ok(r) => {
+                        text.try_set(r.text.clone());
+                        report.try_set(Some(r));
+                        dirty.try_set(false);
+                    }
+                    Err(e) => {
+                        let prefix = Key::SaveRefused.text(ctx.lang.get_untracked());
+                        save_status.try_set(Some((false, format!("{prefix}{}", e.message))));
+                        return;
+                    }
+                }
+            }
+            match ipc::submit_review(&args).await {
+                Ok(v) => {
+                    review.try_set(Some(v));
+                    submit_comment.try_set(String::new());
+                    save_status.try_set(Some((
+                        true,
+                        Key::SubmittedMsg.text(ctx.lang.get_untracked()).to_string(),
+                    )));
+                }
+                Err(e) => ctx.fail(e),
+            }
+        });
+    };
+
+    let new_version = {
+        let client_id = StoredValue::new(client_id.clone());
+        move |_| {
+            let Some(draft_id) = report.with_untracked(|r| r.as_ref().map(|r| r.draft_id.clone()))
+            else {
+                return;
+            };
+            let client_id = client_id.get_value();
+            spawn_local(async move {
+                match ipc::new_version(&draft_id).await {
+                    Ok(v) => ctx.go(Screen::Draft {
+                        client_id,
+                        draft_id: Some(v.record.draft_id),
+                    }),
+                    Err(e) => ctx.fail(e),
+                }
+            });
+        }
     };
 
     let open_citation = move |c: Citation| {
@@ -410,8 +499,17 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
             })}
             <Show when=move || report.with(Option::is_some)>
                 <section class="card" aria-labelledby="memo-title">
-                    <h2 id="memo-title"><label for="draft-text">{ctx.tr(Key::MemoText)}</label></h2>
+                    <div class="panel-head">
+                        <h2 id="memo-title"><label for="draft-text">{move || if editable() { ctx.t(Key::MemoText) } else { ctx.t(Key::MemoReadOnly) }}</label></h2>
+                        <span class="spacer"></span>
+                        {move || review.get().map(|v| view! {
+                            <span class="muted small-text">{ctx.tr(Key::ReviewState)}</span>
+                            <StateBadge state=v.record.state id="review-state"/>
+                        })}
+                    </div>
                     <textarea id="draft-text" rows="16" class="memo"
+                        readonly=move || !editable()
+                        aria-readonly=move || if editable() { "false" } else { "true" }
                         prop:value=move || text.get()
                         on:input=move |ev| {
                             text.set(event_target_value(&ev));
@@ -419,7 +517,8 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
                             save_status.set(None);
                         }></textarea>
                     <div class="actions">
-                        <button id="save" type="button" class="primary" aria-keyshortcuts="Control+S" on:click=save>{ctx.tr(Key::Save)}</button>
+                        <button id="save" type="button" class="primary" aria-keyshortcuts="Control+S"
+                            disabled=move || !editable() on:click=save>{ctx.tr(Key::Save)}</button>
                         <span id="draft-status" role="status" aria-live="polite"
                             class=move || match save_status.get() { Some((false, _)) => "field-error", Some((true, _)) => "ok", None => "muted" }>
                             {move || match save_status.get() {
@@ -429,7 +528,33 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
                             }}
                         </span>
                     </div>
+                    <Show when=move || editable() && review.with(Option::is_some)>
+                        <div class="toolbar submit-bar">
+                            <div class="field grow">
+                                <label for="submit-comment">{ctx.tr(Key::SubmitComment)}</label>
+                                <input id="submit-comment" type="text"
+                                    prop:value=move || submit_comment.get() on:input=move |ev| submit_comment.set(event_target_value(&ev))/>
+                            </div>
+                            <button id="submit-review" type="button" class="primary" aria-keyshortcuts="Control+Shift+Enter"
+                                on:click=submit>{ctx.tr(Key::SubmitReview)}</button>
+                        </div>
+                    </Show>
+                    <Show when=move || review.with(|r| r.as_ref().is_some_and(|r| matches!(r.record.state, ReviewState::Approved | ReviewState::Rejected)))>
+                        <div class="actions">
+                            <button id="new-version" type="button" on:click=new_version>{ctx.tr(Key::NewVersion)}</button>
+                        </div>
+                    </Show>
                 </section>
+                {move || review.get().map(|v| {
+                    let id = v.record.draft_id.clone();
+                    let approved = v.record.state == ReviewState::Approved;
+                    let request = v.origin == "local" && v.record.state == ReviewState::Submitted;
+                    view! {
+                        <History record=v.record.clone()/>
+                        {approved.then(|| view! { <ExportPanel draft_id=id.clone()/> })}
+                        {request.then(|| view! { <BundlePanel draft_id=id.clone() request=true/> })}
+                    }
+                })}
             </Show>
         </section>
     }
@@ -437,7 +562,7 @@ pub fn DraftWorkspace(client_id: String, draft_id: Option<String>) -> impl IntoV
 
 /// The gate's result and the verifier's findings for one report.
 #[component]
-fn ReportView(report: DraftReport, open_citation: Callback<Citation>) -> impl IntoView {
+pub fn ReportView(report: DraftReport, open_citation: Callback<Citation>) -> impl IntoView {
     let ctx = use_ctx();
     let r = report;
     let none = move || view! { <p class="empty">{ctx.tr(Key::NoneListed)}</p> };

@@ -5,5 +5,8 @@ pub mod clients;
 pub mod draft;
 pub mod first_run;
 pub mod import;
+pub mod review;
+pub mod roi;
 pub mod settings;
+pub mod signin;
 pub mod unlock;

@@ -3,9 +3,12 @@
 
 use crate::app::use_ctx;
 use crate::format::format_bytes;
+use crate::i18n::fill;
 use crate::i18n::Key;
 use crate::ipc;
-use copilot_protocol::ipc::Settings;
+use crate::screens::signin::role_key;
+use copilot_protocol::ipc::{AddUserArgs, PublicKeyExportArgs, Settings};
+use copilot_protocol::review::{Role, UserInfo};
 use copilot_protocol::Lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -101,11 +104,219 @@ pub fn SettingsView() -> impl IntoView {
                     <dd>{move || model().map(|m| ctx.t(if m.loaded { Key::Yes } else { Key::ModelNotLoaded })).unwrap_or_default()}</dd>
                 </dl>
             </section>
+            <UsersSection/>
+            <AuditSection/>
             <section class="card" aria-labelledby="data-title">
                 <h2 id="data-title">{ctx.tr(Key::DataDir)}</h2>
                 <p id="data-dir" class="mono wrap">{data_dir}</p>
                 <p class="muted">{ctx.tr(Key::StatusKeychain)} ": " {move || ctx.status.with(|s| s.as_ref().map(|s| s.keychain.clone()).unwrap_or_default())}</p>
             </section>
+        </section>
+    }
+}
+
+/// Users of this workstation and peers' public keys: add a user, import a peer's key, export
+/// one's own.
+#[component]
+fn UsersSection() -> impl IntoView {
+    let ctx = use_ctx();
+    let users = RwSignal::new(Vec::<UserInfo>::new());
+    let user_id = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Advisor);
+    let password = RwSignal::new(String::new());
+    let peer_path = RwSignal::new(String::new());
+    let key_path = RwSignal::new(String::new());
+    let result = RwSignal::new(None::<String>);
+    let load = move || {
+        spawn_local(async move {
+            match ipc::list_users().await {
+                Ok(v) => {
+                    users.try_set(v);
+                }
+                Err(e) => ctx.fail(e),
+            }
+        });
+    };
+    load();
+    let add = move |_| {
+        let args = AddUserArgs {
+            user_id: user_id.get_untracked().trim().to_string(),
+            display_name: name.get_untracked().trim().to_string(),
+            role: role.get_untracked(),
+            password: password.get_untracked(),
+        };
+        result.set(None);
+        spawn_local(async move {
+            match ipc::add_user(&args).await {
+                Ok(u) => {
+                    password.try_set(String::new());
+                    user_id.try_set(String::new());
+                    name.try_set(String::new());
+                    result.try_set(Some(fill(ctx.t(Key::UserAdded), &[&u.user_id])));
+                    load();
+                    ctx.refresh_status().await;
+                }
+                Err(e) => ctx.fail(e),
+            }
+        });
+    };
+    let import_peer = move |_| {
+        let path = peer_path.get_untracked().trim().to_string();
+        result.set(None);
+        spawn_local(async move {
+            match ipc::import_public_key(&path).await {
+                Ok(u) => {
+                    result.try_set(Some(fill(ctx.t(Key::PeerKeyImported), &[&u.user_id])));
+                    load();
+                }
+                Err(e) => ctx.fail(e),
+            }
+        });
+    };
+    let export_key = move |_| {
+        let Some(me) = ctx.user() else { return };
+        let args = PublicKeyExportArgs {
+            user_id: me.user_id,
+            path: key_path.get_untracked().trim().to_string(),
+        };
+        result.set(None);
+        spawn_local(async move {
+            match ipc::export_public_key(&args).await {
+                Ok(done) => {
+                    result.try_set(Some(fill(
+                        ctx.t(Key::ExportDoneMsg),
+                        &[&done.path, &done.bytes.to_string()],
+                    )));
+                }
+                Err(e) => ctx.fail(e),
+            }
+        });
+    };
+    let role_option = move |r: Role| {
+        view! { <option value=r.as_str() selected=move || role.get() == r>{ctx.tr(role_key(r))}</option> }
+    };
+    view! {
+        <section class="card" aria-labelledby="users-title">
+            <h2 id="users-title">{ctx.tr(Key::UsersSection)}</h2>
+            <p class="muted">{ctx.tr(Key::UsersIntro)}</p>
+            {move || {
+                let list = users.get();
+                if list.is_empty() {
+                    view! { <p id="users-list" class="empty">{ctx.tr(Key::NoUsers)}</p> }.into_any()
+                } else {
+                    view! {
+                        <table id="users-list" class="data">
+                            <thead><tr>
+                                <th scope="col">{ctx.tr(Key::ColUser)}</th>
+                                <th scope="col">{ctx.tr(Key::ColRole)}</th>
+                                <th scope="col">{ctx.tr(Key::ColKind)}</th>
+                                <th scope="col">{ctx.tr(Key::ColKey)}</th>
+                            </tr></thead>
+                            <tbody>{list.into_iter().map(|u| view! {
+                                <tr class="user-row" data-user-id=u.user_id.clone() data-role=u.role.as_str()>
+                                    <td>{u.display_name.clone()} " " <span class="mono muted">{u.user_id.clone()}</span></td>
+                                    <td>{ctx.tr(role_key(u.role))}</td>
+                                    <td>{ctx.tr(if u.local { Key::LocalUser } else { Key::PeerUser })}</td>
+                                    <td class="mono small-text">{u.signing_key.chars().take(16).collect::<String>()} "…"</td>
+                                </tr>
+                            }).collect_view()}</tbody>
+                        </table>
+                    }.into_any()
+                }
+            }}
+            <div class="form grid-2">
+                <div class="field">
+                    <label for="user-id">{ctx.tr(Key::UserId)}</label>
+                    <input id="user-id" type="text" class="mono" autocomplete="off" spellcheck="false"
+                        prop:value=move || user_id.get() on:input=move |ev| user_id.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="user-name">{ctx.tr(Key::UserName)}</label>
+                    <input id="user-name" type="text" autocomplete="off"
+                        prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="user-role">{ctx.tr(Key::UserRole)}</label>
+                    <select id="user-role" on:change=move |ev| role.set(event_target_value(&ev).parse().unwrap_or(Role::Advisor))>
+                        {role_option(Role::Advisor)}
+                        {role_option(Role::Supervisor)}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="user-password">{ctx.tr(Key::UserPassword)}</label>
+                    <input id="user-password" type="password" autocomplete="new-password"
+                        prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
+                </div>
+            </div>
+            <div class="actions">
+                <button id="add-user" type="button" class="primary"
+                    disabled=move || user_id.with(|u| u.trim().is_empty()) || password.with(String::is_empty)
+                    on:click=add>{ctx.tr(Key::AddUser)}</button>
+            </div>
+            <div class="toolbar">
+                <div class="field grow">
+                    <label for="peer-key-path">{ctx.tr(Key::PeerKeyPath)}</label>
+                    <input id="peer-key-path" type="text" class="mono" spellcheck="false" autocomplete="off"
+                        prop:value=move || peer_path.get() on:input=move |ev| peer_path.set(event_target_value(&ev))/>
+                </div>
+                <button id="import-peer-key" type="button" disabled=move || peer_path.with(|p| p.trim().is_empty())
+                    on:click=import_peer>{ctx.tr(Key::ImportPeerKey)}</button>
+            </div>
+            <div class="toolbar">
+                <div class="field grow">
+                    <label for="export-key-path">{ctx.tr(Key::ExportKeyPath)}</label>
+                    <input id="export-key-path" type="text" class="mono" spellcheck="false" autocomplete="off"
+                        prop:value=move || key_path.get() on:input=move |ev| key_path.set(event_target_value(&ev))/>
+                </div>
+                <button id="export-key" type="button" disabled=move || key_path.with(|p| p.trim().is_empty()) || ctx.user().is_none()
+                    on:click=export_key>{ctx.tr(Key::ExportKey)}</button>
+            </div>
+            <p id="users-result" class="result ok wrap" role="status" aria-live="polite">{move || result.get().unwrap_or_default()}</p>
+        </section>
+    }
+}
+
+/// `#audit-verify` checks the hash chain; `#audit-result` says "intact: N records" or names the
+/// first broken record.
+#[component]
+fn AuditSection() -> impl IntoView {
+    let ctx = use_ctx();
+    let result = RwSignal::new(None::<copilot_protocol::review::AuditVerifyReport>);
+    let busy = RwSignal::new(false);
+    let verify = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            match ipc::audit_verify().await {
+                Ok(r) => {
+                    result.try_set(Some(r));
+                }
+                Err(e) => ctx.fail(e),
+            }
+            busy.try_set(false);
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="audit-title">
+            <h2 id="audit-title">{ctx.tr(Key::AuditSection)}</h2>
+            <div class="actions">
+                <button id="audit-verify" type="button" disabled=move || busy.get() on:click=verify>{ctx.tr(Key::AuditVerify)}</button>
+                <span id="audit-result" role="status" aria-live="polite"
+                    data-ok=move || result.get().map(|r| r.ok.to_string()).unwrap_or_default()
+                    class=move || match result.get() { Some(r) if r.ok => "ok", Some(_) => "field-error", None => "muted" }>
+                    {move || if busy.get() { ctx.t(Key::Working).to_string() } else {
+                        result.get().map(|r| if r.ok {
+                            fill(ctx.t(Key::AuditIntact), &[&r.records.to_string()])
+                        } else {
+                            fill(ctx.t(Key::AuditBroken), &[
+                                &r.first_broken.map(|n| n.to_string()).unwrap_or_else(|| "?".into()),
+                                r.reason.as_deref().unwrap_or("?"),
+                                &r.records.to_string(),
+                            ])
+                        }).unwrap_or_default()
+                    }}
+                </span>
+            </div>
         </section>
     }
 }

@@ -1,6 +1,6 @@
 //! Unlock with the recovery passphrase (when the keychain could not unlock silently).
 
-use crate::app::{use_ctx, Screen};
+use crate::app::use_ctx;
 use crate::i18n::Key;
 use crate::ipc;
 use copilot_protocol::ipc::UnlockArgs;
@@ -34,8 +34,7 @@ pub fn Unlock() -> impl IntoView {
             match ipc::unlock(&args).await {
                 Ok(()) => {
                     pass.try_set(String::new());
-                    ctx.refresh_status().await;
-                    ctx.go(Screen::Clients);
+                    ctx.enter().await;
                 }
                 Err(e) => ctx.fail(e),
             }
