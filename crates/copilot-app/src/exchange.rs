@@ -364,6 +364,9 @@ impl Workspace {
         path: &Path,
     ) -> Result<ExportDone> {
         let doc = self.export_document(draft_id)?;
+        // The approved text is the text exported (state approved, SHA-256 of the text = the
+        // approval's).
+        copilot_export::check_approved(&doc)?;
         let lang = doc.draft.lang;
         let bytes = match format {
             ExportFormat::Json => copilot_export::to_json(&doc).into_bytes(),

@@ -37,6 +37,8 @@ fn allowed() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
         ("copilot-llm", BTreeSet::from(adapters)),
         ("copilot-vault", BTreeSet::from(adapters)),
         ("copilot-import", BTreeSet::from(adapters)),
+        ("copilot-bundle", BTreeSet::from(adapters)),
+        ("copilot-export", BTreeSet::from(adapters)),
         (
             "copilot-app",
             BTreeSet::from([
@@ -47,6 +49,8 @@ fn allowed() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
                 "copilot-llm",
                 "copilot-vault",
                 "copilot-import",
+                "copilot-bundle",
+                "copilot-export",
             ]),
         ),
         (
