@@ -117,6 +117,8 @@ fn lp(mac: &mut HmacSha256, field: &str) {
 }
 
 /// The MAC of a record with these fields after `prev_mac` (see the module docs for the layout).
+// One argument per MAC input, in the layout's order.
+#[allow(clippy::too_many_arguments)]
 pub fn record_mac(
     key: &AuditKey,
     seq: u64,

@@ -92,9 +92,8 @@ pub(crate) fn append(conn: &Connection, key: &AuditKey, entry: &AuditEntry) -> R
     Ok(record)
 }
 
-fn row_to_record(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(
+/// A stored audit row as read: (seq, at, actor, action, subject, data, prev_mac, mac).
+type RawRow = (
     i64,
     String,
     String,
@@ -103,7 +102,9 @@ fn row_to_record(
     String,
     Vec<u8>,
     Vec<u8>,
-)> {
+);
+
+fn row_to_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -116,6 +117,59 @@ fn row_to_record(
     ))
 }
 
+/// Reads a stored row for verification. A column of the wrong type (a BLOB where text belongs,
+/// text where a MAC belongs, text that is not UTF-8, a NULL) or a MAC of the wrong length is a
+/// tampered record, not a read error: the chain breaks at it. A bad `seq` reads as 0 (a
+/// `sequence` break), a bad `prev_mac` as `[0xff; 32]` (a `link` break), and a bad text column or
+/// `mac` gives the record the MAC `[0xff; 32]`, which its fields cannot produce (a `mac` break).
+fn stored_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRecord> {
+    use rusqlite::types::ValueRef;
+    const UNREADABLE: MacBytes = [0xff; 32];
+    let seq = match r.get_ref(0)? {
+        // A negative seq wraps to a huge one: a sequence break too.
+        ValueRef::Integer(i) => i as u64,
+        _ => 0,
+    };
+    let mut malformed = false;
+    let mut text = |i: usize| -> rusqlite::Result<String> {
+        Ok(match r.get_ref(i)? {
+            ValueRef::Text(bytes) => match std::str::from_utf8(bytes) {
+                Ok(s) => s.to_owned(),
+                Err(_) => {
+                    malformed = true;
+                    String::new()
+                }
+            },
+            _ => {
+                malformed = true;
+                String::new()
+            }
+        })
+    };
+    let (at, actor, action, subject, data) = (text(1)?, text(2)?, text(3)?, text(4)?, text(5)?);
+    let mac_column = |i: usize| -> rusqlite::Result<Option<MacBytes>> {
+        Ok(match r.get_ref(i)? {
+            ValueRef::Blob(bytes) => bytes.try_into().ok(),
+            _ => None,
+        })
+    };
+    let prev_mac = mac_column(6)?.unwrap_or(UNREADABLE);
+    let mac = match mac_column(7)? {
+        Some(mac) if !malformed => mac,
+        _ => UNREADABLE,
+    };
+    Ok(AuditRecord {
+        seq,
+        at,
+        actor,
+        action,
+        subject,
+        data,
+        prev_mac,
+        mac,
+    })
+}
+
 impl Store {
     /// Appends one event in its own transaction (sign-in, export, a rules or model change).
     pub fn audit(&mut self, entry: &AuditEntry) -> Result<AuditRecord> {
@@ -123,6 +177,20 @@ impl Store {
         let record = append(&tx, &self.audit_key, entry)?;
         tx.commit()?;
         Ok(record)
+    }
+
+    /// Benchmarks only (`benches/audit.rs`): appends `n` records of `entry` in ONE transaction —
+    /// the same chain as `n` calls of [`Store::audit`], without a commit (and fsync) per record,
+    /// so a million-record log loads in seconds. The app never uses it: every real write appends
+    /// its own record inside its own transaction.
+    #[doc(hidden)]
+    pub fn bench_append_many(&mut self, n: u64, entry: &AuditEntry) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for _ in 0..n {
+            append(&tx, &self.audit_key, entry)?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// The head of the audit log: (number of records, MAC of the last; zeros when empty).
@@ -189,20 +257,7 @@ impl Store {
         )?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let (seq, at, actor, action, subject, data, prev, mac) = row_to_record(row)?;
-            let seq = seq as u64;
-            let record = AuditRecord {
-                seq,
-                at,
-                actor,
-                action,
-                subject,
-                data,
-                // A wrong-length MAC is a broken record, not a decode failure.
-                prev_mac: prev.try_into().unwrap_or([0xff; 32]),
-                mac: mac.try_into().unwrap_or([0xff; 32]),
-            };
-            verifier.push(&record);
+            verifier.push(&stored_record(row)?);
         }
         Ok(verifier.finish())
     }
