@@ -62,6 +62,14 @@ pub enum StoreError {
         /// Its id.
         id: String,
     },
+    /// A record with this id exists and is not replaced.
+    #[error("{kind} {id} already exists; it is not replaced")]
+    Duplicate {
+        /// What kind of record.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+    },
     /// A bundle with this id was imported before (a replayed file).
     #[error("bundle {0} was already imported; a bundle is accepted once (replayed file?)")]
     Replay(String),
@@ -504,6 +512,13 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<DraftReport> {
         let mut draft = self.get_draft(draft_id)?;
+        let current = self.get_review(draft_id)?.record.state;
+        if !current.editable() || !review.state.editable() {
+            return Err(StoreError::Locked(format!(
+                "draft {draft_id} is {}: its text cannot be edited",
+                current.as_str()
+            )));
+        }
         if draft.ai_text.is_empty() {
             // A draft stored before schema 3: its text is the AI text until the first edit.
             draft.ai_text = draft.text.clone();

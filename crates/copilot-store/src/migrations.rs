@@ -91,6 +91,9 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: records cannot be changed'); END;
      CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: records cannot be deleted'); END;
+     CREATE TRIGGER audit_append_only_insert BEFORE INSERT ON audit
+        WHEN NEW.seq <= (SELECT coalesce(max(seq), 0) FROM audit)
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: records cannot be replaced'); END;
      CREATE TRIGGER drafts_locked_text BEFORE UPDATE OF data ON drafts
         WHEN (SELECT state FROM reviews WHERE draft_id = OLD.draft_id) IN ('submitted', 'approved', 'rejected')
          AND json_extract(NEW.data, '$.text') IS NOT json_extract(OLD.data, '$.text')

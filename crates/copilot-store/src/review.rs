@@ -95,10 +95,10 @@ impl Store {
             |r| r.get(0),
         )?;
         if exists {
-            return Err(StoreError::Locked(format!(
-                "user {} already exists; keys are not replaced silently",
-                user.info.user_id
-            )));
+            return Err(StoreError::Duplicate {
+                kind: "user",
+                id: user.info.user_id.clone(),
+            });
         }
         tx.execute(
             "INSERT INTO users (user_id, role, local, created_at, data) VALUES (?1, ?2, ?3, ?4, ?5)",

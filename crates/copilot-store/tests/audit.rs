@@ -363,10 +363,11 @@ fn audit_rows_cannot_be_updated_or_deleted() {
 }
 
 /// `INSERT OR REPLACE` removes the conflicting row without firing DELETE triggers (SQLite fires
-/// them for REPLACE only with `PRAGMA recursive_triggers = ON`), so schema 3's triggers do not
-/// stop it: a record can be overwritten with the triggers in place. The chain still catches it.
+/// them for REPLACE only with `PRAGMA recursive_triggers = ON`); schema 3's INSERT trigger
+/// refuses any record whose seq is not past the head, so the overwrite is refused and the chain
+/// is unchanged.
 #[test]
-fn insert_or_replace_over_a_record_is_caught_by_the_chain() {
+fn insert_or_replace_over_a_record_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.db");
     let mut s = Store::create(&path, &key()).unwrap();
@@ -377,25 +378,19 @@ fn insert_or_replace_over_a_record_is_caught_by_the_chain() {
     drop(s);
 
     let conn = raw(&path);
-    let replaced = conn.execute(
-        "INSERT OR REPLACE INTO audit (seq, at, actor, action, subject, data, prev_mac, mac)
-         SELECT seq, at, 'mallory', action, subject, data, prev_mac, mac FROM audit WHERE seq = 2",
-        [],
-    );
+    let err = conn
+        .execute(
+            "INSERT OR REPLACE INTO audit (seq, at, actor, action, subject, data, prev_mac, mac)
+             SELECT seq, at, 'mallory', action, subject, data, prev_mac, mac FROM audit WHERE seq = 2",
+            [],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("append-only"), "{err}");
     drop(conn);
     let s = Store::open(&path, &key()).unwrap();
-    match replaced {
-        // Refused (a later schema may add an INSERT trigger): nothing changed.
-        Err(_) => assert!(s.verify_audit(Some(head)).unwrap().ok),
-        Ok(_) => {
-            let r = s.verify_audit(Some(head)).unwrap();
-            assert_eq!(
-                (r.ok, r.first_broken, r.reason.as_deref()),
-                (false, Some(2), Some("mac")),
-                "{r:?}"
-            );
-        }
-    }
+    assert_eq!(s.audit_head().unwrap(), head);
+    assert!(s.verify_audit(Some(head)).unwrap().ok);
 }
 
 /// SplitMix64: a seeded generator for the tamper positions (reproducible failures).
@@ -499,7 +494,7 @@ fn rebuild(conn: &Connection, order: &[u64]) {
 /// returns (first_broken, reason, needs the checkpoint).
 fn tamper(conn: &Connection, t: Tamper, n: u64, p: u64, q: u64) -> (u64, &'static str, bool) {
     conn.execute_batch(
-        "DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete;",
+        "DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete; DROP TRIGGER audit_append_only_insert;",
     )
     .unwrap();
     let exec = |sql: &str| {
@@ -733,7 +728,7 @@ fn a_rewrite_with_the_vault_key_is_caught_only_by_an_earlier_checkpoint() {
     let checkpoint = base(&path);
     let conn = raw(&path);
     conn.execute_batch(
-        "DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete;",
+        "DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete; DROP TRIGGER audit_append_only_insert;",
     )
     .unwrap();
     let audit_key = AuditKey::derive(&key());

@@ -151,6 +151,17 @@ fn submitted_and_approved_drafts_refuse_text_edits() {
         s.update_draft_text("D1", "偷偷改", &submitted, &entry("edit", "D1")),
         "edit while submitted",
     );
+    // The same text with a record that would move it back to `draft` is refused too (the
+    // trigger only sees text changes; the store checks the stored state first).
+    let reopened = record(
+        "D1",
+        ReviewState::Draft,
+        &[ReviewAction::Edit, ReviewAction::Submit, ReviewAction::Edit],
+    );
+    assert_locked(
+        s.update_draft_text("D1", "顾问修改一", &reopened, &entry("edit", "D1")),
+        "same-text edit while submitted",
+    );
     let d = s.get_draft("D1").unwrap();
     assert_eq!(
         (d.text.as_str(), d.ai_text.as_str()),

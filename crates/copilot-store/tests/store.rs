@@ -55,7 +55,8 @@ fn round_trip_and_file_holds_no_plaintext() {
     let path = dir.path().join("c.db");
     {
         let mut s = Store::create(&path, &key(1)).unwrap();
-        s.upsert_clients(&[client("C1", "金丝雀张三丰")], &entry()).unwrap();
+        s.upsert_clients(&[client("C1", "金丝雀张三丰")], &entry())
+            .unwrap();
     }
     let s = Store::open(&path, &key(1)).unwrap();
     assert_eq!(s.get_client("C1").unwrap().name.expose(), "金丝雀张三丰");
@@ -188,13 +189,18 @@ fn holdings_for_unknown_client_roll_back_the_whole_batch() {
         market_value: Money::new(rust_decimal::Decimal::ONE, Currency::CNY),
         as_of: None,
     };
-    let err = s.replace_holdings(&[h("C1"), h("C9")], &entry()).unwrap_err();
+    let err = s
+        .replace_holdings(&[h("C1"), h("C9")], &entry())
+        .unwrap_err();
     assert!(matches!(err, StoreError::Missing { kind: "client", .. }));
     assert!(
         s.holdings_for("C1").unwrap().is_empty(),
         "nothing half-written"
     );
-    assert_eq!(s.replace_holdings(&[h("C1"), h("C1")], &entry()).unwrap(), 2);
+    assert_eq!(
+        s.replace_holdings(&[h("C1"), h("C1")], &entry()).unwrap(),
+        2
+    );
 }
 
 #[test]
