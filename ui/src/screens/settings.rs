@@ -1,7 +1,7 @@
 //! Settings: interface language (switches at once), auto-lock minutes, theme; the model in use
 //! and the data directory, read-only.
 
-use crate::app::use_ctx;
+use crate::app::{use_ctx, Screen};
 use crate::format::format_bytes;
 use crate::i18n::fill;
 use crate::i18n::Key;
@@ -155,7 +155,12 @@ fn UsersSection() -> impl IntoView {
                     name.try_set(String::new());
                     result.try_set(Some(fill(ctx.t(Key::UserAdded), &[&u.user_id])));
                     load();
-                    ctx.refresh_status().await;
+                    // The first user turns sign-in on: nobody is signed in yet.
+                    if let Some(s) = ctx.refresh_status().await {
+                        if s.has_users && s.user.is_none() {
+                            ctx.go(Screen::SignIn);
+                        }
+                    }
                 }
                 Err(e) => ctx.fail(e),
             }
