@@ -145,7 +145,7 @@ fn parse_day(file: &Path, s: &str) -> Result<Date> {
 pub fn run(options: EvalOptions<'_>) -> Result<EvalReport> {
     let EvalOptions {
         cases,
-        mut model,
+        model,
         rules,
         progress,
     } = options;
@@ -162,7 +162,7 @@ pub fn run(options: EvalOptions<'_>) -> Result<EvalReport> {
     for file in toml_files(&cases.join("lint"))? {
         run_lint_file(&file, &rules, &mut report)?;
     }
-    if let Some(model) = model.as_deref_mut() {
+    if let Some(model) = model {
         for file in toml_files(&cases.join("drafts"))? {
             run_drafts_file(&file, &rules, model, progress, &mut report)?;
         }
@@ -1137,7 +1137,7 @@ fn run_injection_file(
             .injection
             .iter()
             .any(|n| n.source.starts_with(source_prefix));
-        if flagged != !want.is_empty() {
+        if flagged == want.is_empty() {
             problems.push(format!(
                 "flagged for the reviewer: {flagged}, expected {}",
                 !want.is_empty()

@@ -433,9 +433,11 @@ mod tests {
         let pack = RulePack::builtin().expect("shipped pack must load");
         assert_eq!(pack.rules.len(), RULE_COUNT);
         assert_eq!(pack.sha256.len(), 64);
-        let mut defaults = Policy::default();
         // The code's defaults are the shipped pack's settings; only the version label differs.
-        defaults.rules_version = pack.policy.rules_version.clone();
+        let defaults = Policy {
+            rules_version: pack.policy.rules_version.clone(),
+            ..Policy::default()
+        };
         assert_eq!(pack.policy, defaults);
         assert_eq!(
             pack.rule(RuleId::new(5).unwrap()).effect,

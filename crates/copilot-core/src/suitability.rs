@@ -1545,7 +1545,7 @@ pub(crate) mod tests {
             ..ok.clone()
         };
         for o in [bad_reason, block, s5, absent] {
-            let e = check_overrides(&a, &[o.clone()], &policy, Lang::En).unwrap_err();
+            let e = check_overrides(&a, std::slice::from_ref(&o), &policy, Lang::En).unwrap_err();
             assert_eq!(e.rule_id, rules::S24, "{o:?}");
         }
     }
