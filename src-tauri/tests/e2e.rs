@@ -695,3 +695,484 @@ async fn first_run_import_find_draft_cancel_save_language_lock() {
     d.quit().await.unwrap();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+// ---- maker–checker review, exports, two laptops (issue 5) -----------------------------------
+
+const MGR_PASSWORD: &str = "manager password 2026";
+const ADV_PASSWORD: &str = "advisor password 2026";
+const LAPTOP_B_PASSWORD: &str = "laptop b manager pw 2026";
+
+/// The `copilot` CLI built beside the app (`cargo build -p copilot-cli`, same target dir).
+fn copilot_cli() -> PathBuf {
+    let exe = Path::new(env!("CARGO_BIN_EXE_wealth-copilot-desktop"))
+        .parent()
+        .unwrap()
+        .join("copilot");
+    assert!(
+        exe.is_file(),
+        "{} missing: build it with `cargo build -p copilot-cli`",
+        exe.display()
+    );
+    exe
+}
+
+/// Runs the CLI on another data directory ("laptop B"); returns stdout, fails on an error.
+fn laptop_b(data_dir: &Path, user: Option<&str>, env: &[(&str, &str)], args: &[&str]) -> String {
+    let mut cmd = Command::new(copilot_cli());
+    cmd.args(args)
+        .env("COPILOT_DATA_DIR", data_dir)
+        .env("COPILOT_PASSPHRASE", PASS)
+        .env("COPILOT_MODEL_DIR", repo().join("models"))
+        .env("COPILOT_ASSETS_DIR", repo().join("assets"))
+        .env("COPILOT_TODAY", "2026-11-30")
+        .env("COPILOT_OPERATOR", "laptop-b")
+        .stdin(Stdio::null());
+    if let Some(u) = user {
+        cmd.env("COPILOT_USER", u)
+            .env("COPILOT_USER_PASSWORD", LAPTOP_B_PASSWORD);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run copilot");
+    assert!(
+        out.status.success(),
+        "copilot {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn sign_in_as(d: &WebDriver, user: &str, password: &str) {
+    find(d, "#signin-password", STEP).await;
+    wait_until!(d, STEP, format!("{user} in #signin-user"), {
+        d.find(By::Css(&format!("#signin-user option[value='{user}']")))
+            .await
+            .is_ok()
+    });
+    choose(d, "#signin-user", user).await;
+    type_into(d, "#signin-password", password).await;
+    click(d, "#signin").await;
+    wait_until!(d, STEP, format!("{user} signed in"), {
+        invoke(d, "app_status", json!({}))
+            .await
+            .is_ok_and(|s| s["user"]["user_id"] == user)
+    });
+    find(d, "#nav-review", STEP).await;
+}
+
+async fn sign_out(d: &WebDriver) {
+    click(d, "#sign-out").await;
+    find(d, "#signin-password", STEP).await;
+    assert!(invoke(d, "app_status", json!({})).await.unwrap()["user"].is_null());
+}
+
+async fn add_user(d: &WebDriver, id: &str, name: &str, role: &str, password: &str) {
+    click(d, "#nav-settings").await;
+    type_into(d, "#user-id", id).await;
+    // Non-ASCII names go in as an input event (WebKitWebDriver drops such keystrokes).
+    choose(d, "#user-name", name).await;
+    choose(d, "#user-role", role).await;
+    type_into(d, "#user-password", password).await;
+    click(d, "#add-user").await;
+    wait_until!(d, STEP, format!("user {id} added"), {
+        invoke(d, "list_users", json!({}))
+            .await
+            .is_ok_and(|v| v.as_array().unwrap().iter().any(|u| u["user_id"] == id))
+    });
+}
+
+async fn review_state(d: &WebDriver) -> String {
+    match d.find(By::Css("#review-state")).await {
+        Ok(e) => e
+            .attr("data-state")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn wait_state(d: &WebDriver, state: &str) {
+    wait_until!(d, STEP, format!("#review-state = {state}"), {
+        review_state(d).await == state
+    });
+}
+
+/// Opens a draft's review screen from the queue (the filter shows every state).
+async fn open_review(d: &WebDriver, draft_id: &str) {
+    click(d, "#nav-review").await;
+    find(d, "#review-queue", STEP).await;
+    choose(d, "#review-filter", "").await;
+    let row = format!("tr.review-row[data-draft-id='{draft_id}']");
+    find(d, &row, STEP).await;
+    click(d, &format!("{row} td")).await;
+    find(d, "#review-diff", STEP).await;
+}
+
+/// Waits for an export's result line and checks the file.
+async fn wait_file(d: &WebDriver, result_css: &str, path: &Path) -> Vec<u8> {
+    wait_until!(
+        d,
+        Duration::from_secs(60),
+        format!("{} written", path.display()),
+        !text_of(d, result_css).await.trim().is_empty() && path.is_file()
+    );
+    let bytes = std::fs::read(path).unwrap();
+    assert!(!bytes.is_empty(), "{} is empty", path.display());
+    bytes
+}
+
+/// Maker–checker through the window: users set up in Settings, the advisor drafts (real model)
+/// and submits, the manager requests changes, the advisor edits and resubmits, the manager
+/// approves and exports PDF and JSON; then the two-laptop path with bundle files (laptop B is
+/// the CLI on another data directory).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_request_changes_approve_export_and_two_laptops() {
+    let Some(h) = harness() else { return };
+    let started = Instant::now();
+    let mut lap = Instant::now();
+    let mut step = |name: &str| {
+        figure(&format!("review_step_ms_{name}"), lap.elapsed().as_millis());
+        lap = Instant::now();
+    };
+    let work = tempfile::tempdir().unwrap();
+    let d = h.session().await;
+    find(&d, "#app", Duration::from_secs(60)).await;
+
+    // Set-up: vault, sample data, a supervisor (the first user, by anyone) and an advisor
+    // (added by the signed-in supervisor).
+    find(&d, "#passphrase", STEP).await;
+    type_into(&d, "#passphrase", PASS).await;
+    type_into(&d, "#passphrase-confirm", PASS).await;
+    let keychain = find(&d, "#use-keychain", STEP).await;
+    if keychain.is_selected().await.unwrap() {
+        keychain.click().await.unwrap();
+    }
+    click(&d, "#create-vault").await;
+    wait_until!(d, STEP, "vault created", {
+        invoke(&d, "app_status", json!({}))
+            .await
+            .is_ok_and(|s| s["unlocked"] == true)
+    });
+    click(&d, "#nav-import").await;
+    click(&d, "#import-sample").await;
+    wait_until!(d, Duration::from_secs(60), "sample imported", {
+        counts(&d).await.first().copied().unwrap_or(0) > 0
+    });
+    add_user(&d, "mgr1", "王经理", "supervisor", MGR_PASSWORD).await;
+    // The first user turns sign-in on.
+    find(&d, "#signin-password", STEP).await;
+    shot(&d, "r01-sign-in").await;
+    sign_in_as(&d, "mgr1", MGR_PASSWORD).await;
+    add_user(&d, "adv1", "李顾问", "advisor", ADV_PASSWORD).await;
+    find(&d, "tr.user-row[data-user-id='adv1']", STEP).await;
+    shot(&d, "r02-users").await;
+    sign_out(&d).await;
+    step("setup");
+
+    // The advisor drafts for C0002 with the real model.
+    sign_in_as(&d, "adv1", ADV_PASSWORD).await;
+    assert!(text_of(&d, "#user-menu").await.contains("adv1"));
+    click(&d, "#nav-clients").await;
+    choose(&d, "#client-search", "C0002").await;
+    let row = r#"tr.client-row[data-client-id="C0002"]"#;
+    find(&d, row, STEP).await;
+    click(&d, &format!("{row} td")).await;
+    click(&d, "#new-draft").await;
+    type_into(&d, "#draft-amount", "200000").await;
+    choose(&d, "#draft-lang", "en").await;
+    type_into(&d, "#draft-goal", "steady income for school fees").await;
+    let drafts_before = counts(&d).await.get(4).copied().unwrap_or(0);
+    click(&d, "#generate").await;
+    wait_until!(d, GENERATION, "the draft saved", {
+        counts(&d).await.get(4).copied().unwrap_or(0) == drafts_before + 1
+    });
+    wait_state(&d, "draft").await;
+    let detail = invoke(&d, "get_client", json!({ "args": { "id": "C0002" } }))
+        .await
+        .unwrap();
+    let draft_id = detail["drafts"][0]["draft_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    step("draft");
+    type_into(
+        &d,
+        "#submit-comment",
+        "First draft for the school fees goal",
+    )
+    .await;
+    click(&d, "#submit-review").await;
+    wait_state(&d, "submitted").await;
+    let editor = find(&d, "#draft-text", STEP).await;
+    assert!(
+        editor.attr("readonly").await.unwrap().is_some(),
+        "the memo is read-only once submitted"
+    );
+    find(&d, "#review-history li[data-action='submit']", STEP).await;
+    shot(&d, "r03-advisor-submitted").await;
+    sign_out(&d).await;
+
+    // The manager opens it from the queue (submitted by default), sees the diff and sends it
+    // back with a comment.
+    sign_in_as(&d, "mgr1", MGR_PASSWORD).await;
+    click(&d, "#nav-review").await;
+    let queue_row = format!("tr.review-row[data-draft-id='{draft_id}']");
+    find(&d, &queue_row, STEP).await;
+    assert_eq!(
+        find(&d, "#review-filter", STEP)
+            .await
+            .value()
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("submitted")
+    );
+    shot(&d, "r04-manager-queue").await;
+    click(&d, &format!("{queue_row} td")).await;
+    find(&d, "#review-diff", STEP).await;
+    find(&d, "#excluded-list li[data-rule-id]", STEP).await;
+    wait_state(&d, "submitted").await;
+    shot(&d, "r05-manager-review").await;
+    let comment = "Please add the client's liquidity needs";
+    type_into(&d, "#review-comment", comment).await;
+    click(&d, "#request-changes").await;
+    wait_state(&d, "changes_requested").await;
+    wait_until!(d, STEP, "the comment in #review-history", {
+        text_of(&d, "#review-history").await.contains(comment)
+    });
+    shot(&d, "r06-changes-requested").await;
+    sign_out(&d).await;
+    step("request_changes");
+
+    // The advisor reads the comment, edits the memo and resubmits.
+    sign_in_as(&d, "adv1", ADV_PASSWORD).await;
+    open_review(&d, &draft_id).await;
+    assert!(text_of(&d, "#review-history").await.contains(comment));
+    click(&d, "#open-draft").await;
+    wait_state(&d, "changes_requested").await;
+    let editor = find(&d, "#draft-text", STEP).await;
+    wait_until!(d, STEP, "the memo editable", {
+        editor.attr("readonly").await.unwrap().is_none()
+            && !editor.value().await.unwrap().unwrap_or_default().is_empty()
+    });
+    let added = "Liquidity needs were discussed with the client in the branch.";
+    editor.click().await.unwrap();
+    editor.send_keys(Key::Control + Key::End).await.unwrap();
+    editor.send_keys(format!("\n{added}")).await.unwrap();
+    click(&d, "#save").await;
+    wait_until!(d, STEP, "the edit stored", {
+        invoke(&d, "get_draft", json!({ "args": { "id": draft_id } }))
+            .await
+            .is_ok_and(|r| r["text"].as_str().unwrap_or("").contains(added))
+    });
+    click(&d, "#submit-review").await;
+    wait_state(&d, "submitted").await;
+    shot(&d, "r07-resubmitted").await;
+    sign_out(&d).await;
+    step("resubmit");
+
+    // The manager sees the advisor's addition in the diff and approves; exports PDF and JSON.
+    sign_in_as(&d, "mgr1", MGR_PASSWORD).await;
+    open_review(&d, &draft_id).await;
+    wait_until!(d, STEP, "the addition in the diff", {
+        d.execute(
+            "return [...document.querySelectorAll('#review-diff ins')].map(e => e.textContent).join('');",
+            Vec::<Value>::new(),
+        )
+        .await
+        .is_ok_and(|v| v.json().as_str().unwrap_or("").contains("Liquidity"))
+    });
+    let distance: u64 = find(&d, "#edit-distance", STEP)
+        .await
+        .attr("data-edit-distance")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .parse()
+        .unwrap();
+    assert!(distance >= added.len() as u64, "edit distance {distance}");
+    click(&d, "#approve").await;
+    wait_state(&d, "approved").await;
+    shot(&d, "r08-approved").await;
+    let pdf = work.path().join("recommendation.pdf");
+    type_into(&d, "#export-path", &pdf.display().to_string()).await;
+    choose(&d, "#export-format", "pdf").await;
+    click(&d, "#export-run").await;
+    let bytes = wait_file(&d, "#export-result", &pdf).await;
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF");
+    let json_path = work.path().join("recommendation.json");
+    type_into(&d, "#export-path", &json_path.display().to_string()).await;
+    choose(&d, "#export-format", "json").await;
+    click(&d, "#export-run").await;
+    let bytes = wait_file(&d, "#export-result", &json_path).await;
+    let doc: Value = serde_json::from_slice(&bytes).expect("JSON export");
+    assert_eq!(doc["approval"]["approver"], "mgr1");
+    assert_eq!(doc["review"]["state"], "approved");
+    shot(&d, "r09-exported").await;
+    // Audit chain and ROI.
+    click(&d, "#nav-settings").await;
+    click(&d, "#audit-verify").await;
+    wait_until!(d, STEP, "#audit-result intact", {
+        find(&d, "#audit-result", STEP)
+            .await
+            .attr("data-ok")
+            .await
+            .ok()
+            .flatten()
+            .as_deref()
+            == Some("true")
+    });
+    shot(&d, "r10-audit").await;
+    click(&d, "#nav-roi").await;
+    find(&d, "#roi-by-advisor g.roi-bar[data-key='adv1']", STEP).await;
+    find(&d, "#roi-by-week", STEP).await;
+    let csv = work.path().join("roi.csv");
+    type_into(&d, "#roi-csv-path", &csv.display().to_string()).await;
+    click(&d, "#export-roi-csv").await;
+    wait_file(&d, "#roi-csv-result", &csv).await;
+    shot(&d, "r11-roi").await;
+    sign_out(&d).await;
+    step("approve_export");
+
+    // Two laptops. Laptop B: the CLI on its own data directory, supervisor mgr2 (an id this
+    // workstation does not have: a peer key never replaces a local user).
+    let laptop = tempfile::tempdir().unwrap();
+    let b = laptop.path();
+    laptop_b(b, None, &[], &["init", "--no-keychain"]);
+    laptop_b(
+        b,
+        None,
+        &[("COPILOT_NEW_USER_PASSWORD", LAPTOP_B_PASSWORD)],
+        &[
+            "users",
+            "add",
+            "mgr2",
+            "--name",
+            "Branch B manager",
+            "--role",
+            "supervisor",
+        ],
+    );
+    let mgr2_key = work.path().join("mgr2.pub");
+    laptop_b(
+        b,
+        Some("mgr2"),
+        &[],
+        &[
+            "users",
+            "export-key",
+            "--out",
+            &mgr2_key.display().to_string(),
+        ],
+    );
+    // The advisor exchanges keys through Settings, makes a new version of the approved draft,
+    // submits it and writes a review bundle for mgr2.
+    sign_in_as(&d, "adv1", ADV_PASSWORD).await;
+    click(&d, "#nav-settings").await;
+    let adv_key = work.path().join("adv1.pub");
+    type_into(&d, "#export-key-path", &adv_key.display().to_string()).await;
+    click(&d, "#export-key").await;
+    wait_file(&d, "#users-result", &adv_key).await;
+    type_into(&d, "#peer-key-path", &mgr2_key.display().to_string()).await;
+    click(&d, "#import-peer-key").await;
+    find(&d, "tr.user-row[data-user-id='mgr2']", STEP).await;
+    laptop_b(
+        b,
+        Some("mgr2"),
+        &[],
+        &["users", "import-key", &adv_key.display().to_string()],
+    );
+    open_review(&d, &draft_id).await;
+    click(&d, "#open-draft").await;
+    wait_state(&d, "approved").await;
+    click(&d, "#new-version").await;
+    wait_state(&d, "draft").await;
+    let queue = invoke(&d, "review_queue", json!({})).await.unwrap();
+    let v2 = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["version"] == 2)
+        .expect("version 2 in the queue")["draft_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    click(&d, "#submit-review").await;
+    wait_state(&d, "submitted").await;
+    let request = work.path().join("request.bundle");
+    type_into(&d, "#bundle-path", &request.display().to_string()).await;
+    type_into(&d, "#bundle-to", "mgr2").await;
+    click(&d, "#export-bundle").await;
+    wait_file(&d, "#bundle-result", &request).await;
+    shot(&d, "r12-bundle-exported").await;
+    step("bundle_export");
+
+    // Laptop B imports, approves and writes the decision.
+    laptop_b(
+        b,
+        Some("mgr2"),
+        &[],
+        &["bundle", "import", &request.display().to_string()],
+    );
+    laptop_b(
+        b,
+        Some("mgr2"),
+        &[],
+        &[
+            "review",
+            "approve",
+            &v2,
+            "--comment",
+            "Approved on laptop B",
+        ],
+    );
+    let decision = work.path().join("decision.bundle");
+    laptop_b(
+        b,
+        Some("mgr2"),
+        &[],
+        &[
+            "bundle",
+            "export",
+            &v2,
+            "--out",
+            &decision.display().to_string(),
+        ],
+    );
+
+    // The advisor's app imports the decision: approved.
+    click(&d, "#nav-review").await;
+    type_into(&d, "#import-bundle-path", &decision.display().to_string()).await;
+    click(&d, "#import-bundle").await;
+    wait_until!(d, STEP, "#import-bundle-result", {
+        !text_of(&d, "#import-bundle-result").await.trim().is_empty()
+    });
+    choose(&d, "#review-filter", "").await;
+    let row = format!("tr.review-row[data-draft-id='{v2}'][data-state='approved']");
+    find(&d, &row, STEP).await;
+    shot(&d, "r13-decision-imported").await;
+    open_review(&d, &v2).await;
+    wait_state(&d, "approved").await;
+    assert!(text_of(&d, "#review-history")
+        .await
+        .contains("Approved on laptop B"));
+    shot(&d, "r14-approved-on-laptop-b").await;
+    // A replayed decision is refused with a clear error.
+    click(&d, "#nav-review").await;
+    type_into(&d, "#import-bundle-path", &decision.display().to_string()).await;
+    click(&d, "#import-bundle").await;
+    wait_until!(d, STEP, "the replay refused in #error-banner", {
+        !text_of(&d, "#error-banner .error-text")
+            .await
+            .trim()
+            .is_empty()
+    });
+    shot(&d, "r15-replay-refused").await;
+    step("two_laptops");
+    figure("review_e2e_total_s", started.elapsed().as_secs());
+    d.quit().await.unwrap();
+}
