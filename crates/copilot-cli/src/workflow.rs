@@ -4,7 +4,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use copilot_app::Workspace;
-use copilot_protocol::review::{Decision, ExportFormat, ReviewView, Role};
+use copilot_protocol::review::{Decision, DiffKind, ExportFormat, ReviewView, Role};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -207,10 +207,59 @@ fn print_review(v: &ReviewView, json: bool) -> Result<()> {
             e.comment.as_deref().unwrap_or("")
         );
     }
+    let d = &v.draft;
     println!(
-        "  edit distance (AI text → final): {} characters",
+        "client {}  proposed {}  excluded {}  origin {}",
+        d.client_id,
+        d.proposed.join(", "),
+        d.excluded.len(),
+        v.origin
+    );
+    if let Some(inv) = &d.invalidated {
+        println!("  INVALIDATED [{}] {}", inv.rule_id, inv.message);
+    }
+    for r in &d.requirements {
+        println!(
+            "  requires [{}]{} {}",
+            r.rule_id,
+            r.product_code
+                .as_deref()
+                .map(|c| format!(" {c}:"))
+                .unwrap_or_default(),
+            r.text
+        );
+    }
+    for o in &d.overrides {
+        println!(
+            "  override [{}]{} reason {}",
+            o.rule_id,
+            o.product_code
+                .as_deref()
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default(),
+            o.reason_code
+        );
+    }
+    for f in &d.flagged {
+        println!(
+            "  verifier/lint removed [{}] {:?}: {}",
+            f.rule_id, f.text, f.reason
+        );
+    }
+    for n in &d.injection {
+        println!("  injection notice ({}): {}", n.source, n.message);
+    }
+    println!(
+        "  edit distance (AI text → final): {} characters; changes ([-removed-] {{+added+}}):",
         v.edit_distance
     );
+    for span in &v.diff {
+        match span.kind {
+            DiffKind::Equal => {}
+            DiffKind::Insert => println!("    {{+{}+}}", span.text.trim_end()),
+            DiffKind::Delete => println!("    [-{}-]", span.text.trim_end()),
+        }
+    }
     Ok(())
 }
 

@@ -250,6 +250,29 @@ fn one_workstation_draft_review_resubmit_approve_export() {
         ],
     ));
     assert!(std::fs::read(&pdf_path).unwrap().starts_with(b"%PDF-"));
+    for (format, ext) in [("html", "html"), ("markdown", "md")] {
+        let path = d.join(format!("rec.{ext}"));
+        ok(&run(
+            d,
+            Some(adv),
+            &[
+                "export",
+                &id,
+                "--format",
+                format,
+                "--out",
+                path.to_str().unwrap(),
+            ],
+        ));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("Client summary (reviewed)"), "{format}");
+        assert!(text.contains("mgr1"), "{format} names the approver");
+    }
+    let shown = ok(&run(d, Some(mgr), &["review", "show", &id]));
+    assert!(
+        shown.contains("approved") && shown.contains("{+"),
+        "{shown}"
+    );
     // Only approved drafts are exported for clients.
     fails(
         &run(
