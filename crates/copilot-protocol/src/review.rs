@@ -448,7 +448,10 @@ mod tests {
         assert_eq!(ReviewState::ChangesRequested.as_str(), "changes_requested");
         assert_eq!("Manager".parse::<Role>().unwrap(), Role::Supervisor);
         assert!("boss".parse::<Role>().is_err());
-        assert_eq!("md".parse::<ExportFormat>().unwrap(), ExportFormat::Markdown);
+        assert_eq!(
+            "md".parse::<ExportFormat>().unwrap(),
+            ExportFormat::Markdown
+        );
         assert!(ReviewState::ChangesRequested.editable());
         assert!(!ReviewState::Approved.editable());
         assert!(!ReviewState::Submitted.editable());
