@@ -19,7 +19,8 @@ export PATH="$tools/bin:$PATH"
 # The UI's host-side tests (i18n table complete in both languages, masking, offsets, the UI's
 # command list equals the protocol's).
 (cd "$root/ui" && cargo test --locked -q)
-# The e2e tests use the real model (models/manifest.json's default).
+# The e2e tests use the real model (models/manifest.json's default). This also builds the
+# `copilot` CLI beside the app: the review e2e test runs it as "laptop B" (bundles).
 (cd "$root" && cargo run -q -p copilot-cli -- models fetch >/dev/null)
 
 cd "$root/src-tauri"

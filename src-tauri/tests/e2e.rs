@@ -747,7 +747,7 @@ fn laptop_b(data_dir: &Path, user: Option<&str>, env: &[(&str, &str)], args: &[&
 async fn sign_in_as(d: &WebDriver, user: &str, password: &str) {
     find(d, "#signin-password", STEP).await;
     wait_until!(d, STEP, format!("{user} in #signin-user"), {
-        d.find(By::Css(&format!("#signin-user option[value='{user}']")))
+        d.find(By::Css(format!("#signin-user option[value='{user}']")))
             .await
             .is_ok()
     });

@@ -341,9 +341,7 @@ pub fn App() -> impl IntoView {
         };
         if !status.initialised {
             ctx.go(Screen::FirstRun);
-        } else if status.unlocked {
-            ctx.enter().await;
-        } else if ipc::unlock(&UnlockArgs { passphrase: None }).await.is_ok() {
+        } else if status.unlocked || ipc::unlock(&UnlockArgs { passphrase: None }).await.is_ok() {
             ctx.enter().await;
         } else {
             ctx.go(Screen::Unlock);
