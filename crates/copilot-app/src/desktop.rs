@@ -154,6 +154,27 @@ impl Workspace {
     /// [`AppError::Rule`] (nothing saved) when either finds something.
     pub fn save_draft_text(&mut self, draft_id: &str, text: &str) -> Result<DraftReport> {
         let stored = self.get_draft(draft_id)?;
+        // The verified memo as generated: edits are checked against it, not against the last
+        // edit (so an edit can always go back to the generated text).
+        let generated = if stored.ai_text.is_empty() {
+            stored.text.clone()
+        } else {
+            stored.ai_text.clone()
+        };
+        let state = self.store.get_review(draft_id)?.record.state;
+        if !state.editable() {
+            return Err(copilot_core::review::ReviewError::InvalidTransition {
+                state: state.as_str(),
+                action: "edit",
+            }
+            .into());
+        }
+        if let Err(message) = copilot_core::memo::check_edit(&generated, text, stored.lang) {
+            return Err(AppError::Rule(RuleFinding {
+                rule_id: rules::S15,
+                message,
+            }));
+        }
         let findings = copilot_core::lint::lint(text, &self.rules().lint);
         if let Some(f) = findings.first() {
             let message = match stored.lang {
@@ -170,7 +191,7 @@ impl Workspace {
                 },
             }));
         }
-        let known: BTreeSet<String> = figure_tokens(&stored.text)
+        let known: BTreeSet<String> = figure_tokens(&generated)
             .into_iter()
             .map(|t| t.text)
             .collect();

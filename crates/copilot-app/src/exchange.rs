@@ -109,6 +109,12 @@ impl Workspace {
                     row.record.state.as_str()
                 )));
             }
+            if !row.record.drafter.eq_ignore_ascii_case(&me) {
+                return Err(AppError::NotPermitted(format!(
+                    "only the drafter ({}) sends draft {draft_id} for review",
+                    row.record.drafter
+                )));
+            }
             let to = to_user.ok_or_else(|| {
                 AppError::InvalidRequest("name the supervisor the bundle is for (--to)".into())
             })?;
@@ -175,6 +181,28 @@ impl Workspace {
     /// draft to decide) or a decision on one of this workstation's drafts. Tampered, replayed,
     /// misaddressed or unknown-sender files are refused and nothing is written.
     pub fn import_bundle(&mut self, path: &Path) -> Result<BundleImported> {
+        let result = self.import_bundle_inner(path);
+        if let Err(e) = &result {
+            // A refused bundle is a security event: record who tried and why (no content).
+            let file_sha = std::fs::read(path).ok().map(|b| {
+                use sha2::{Digest, Sha256};
+                hex::encode(Sha256::digest(b))
+            });
+            let actor = self
+                .actor()
+                .map(|a| a.0)
+                .unwrap_or_else(|_| self.operator().to_string());
+            let _ = self.store.audit(&AuditEntry::new(
+                actor,
+                actions::BUNDLE_REFUSED,
+                file_sha.clone().unwrap_or_else(|| "unreadable".into()),
+                json!({ "sha256": file_sha, "error": e.to_string() }),
+            ));
+        }
+        result
+    }
+
+    fn import_bundle_inner(&mut self, path: &Path) -> Result<BundleImported> {
         let bytes = std::fs::read(path).map_err(|source| AppError::Io {
             path: path.to_path_buf(),
             source,
@@ -274,6 +302,14 @@ impl Workspace {
                 }
                 let draft = self.store.get_draft(&draft_id)?;
                 let row = self.store.get_review(&draft_id)?;
+                if decision == Decision::Approve {
+                    if let Some(inv) = &draft.invalidated {
+                        return Err(AppError::Rule(copilot_protocol::RuleFinding {
+                            rule_id: inv.rule_id,
+                            message: inv.message.clone(),
+                        }));
+                    }
+                }
                 if text_sha256 != core_review::text_sha256(&draft.text) {
                     return Err(AppError::InvalidRequest(format!(
                         "the decision is about another text than draft {draft_id} has here"
@@ -326,6 +362,15 @@ impl Workspace {
             )));
         }
         let draft = self.any_draft(draft_id)?;
+        if let Some(inv) = &draft.invalidated {
+            return Err(AppError::Rule(copilot_protocol::RuleFinding {
+                rule_id: inv.rule_id,
+                message: format!(
+                    "{} It is not exported for the client; make a new draft.",
+                    inv.message
+                ),
+            }));
+        }
         let approve = row
             .record
             .events

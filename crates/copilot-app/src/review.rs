@@ -211,6 +211,17 @@ impl Workspace {
                 row.record.state.as_str()
             )));
         }
+        if let Some(newer) = self
+            .store
+            .list_reviews()?
+            .into_iter()
+            .find(|r| r.record.previous_version.as_deref() == Some(draft_id))
+        {
+            return Err(AppError::InvalidRequest(format!(
+                "draft {draft_id} already has a newer version ({}); change that one",
+                newer.record.draft_id
+            )));
+        }
         let (actor, _) = self.actor()?;
         if !row.record.drafter.eq_ignore_ascii_case(&actor) {
             return Err(core_review::ReviewError::NotDrafter {

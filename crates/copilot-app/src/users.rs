@@ -151,6 +151,22 @@ impl Workspace {
     /// # Errors
     /// [`AppError::NotPermitted`] for an unknown id, a peer, or a wrong password.
     pub fn sign_in(&mut self, user_id: &str, password: &str) -> Result<UserInfo> {
+        let result = self.sign_in_inner(user_id, password);
+        if matches!(result, Err(AppError::NotPermitted(_))) {
+            // Failed sign-ins are security events; the id typed is recorded (sanitised), never
+            // the password.
+            let typed = copilot_core::parse::sanitize_free_text(user_id, 64);
+            let _ = self.store.audit(&AuditEntry::new(
+                self.operator().to_string(),
+                actions::SIGN_IN_FAILED,
+                typed,
+                json!({}),
+            ));
+        }
+        result
+    }
+
+    fn sign_in_inner(&mut self, user_id: &str, password: &str) -> Result<UserInfo> {
         let refused = || AppError::NotPermitted("unknown user or wrong password".into());
         let row = match self.store.get_user(user_id) {
             Ok(r) => r,

@@ -648,6 +648,9 @@ fn new_passphrase() -> Result<Passphrase> {
 fn open(data_dir: &Path, user: Option<&str>) -> Result<Workspace> {
     let mut ws = unlock(data_dir)?;
     workflow::sign_in(&mut ws, user)?;
+    if ws.signed_in().is_none() && ws.has_users()? {
+        bail!("sign in first: this workstation has users (--user ID or COPILOT_USER, password from COPILOT_USER_PASSWORD or a prompt)");
+    }
     Ok(ws)
 }
 

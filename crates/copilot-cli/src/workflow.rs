@@ -8,6 +8,14 @@ use copilot_protocol::review::{Decision, DiffKind, ExportFormat, ReviewView, Rol
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+/// `println!` that ignores a closed stdout (`| head`) instead of panicking.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
 /// `copilot users …`
 #[derive(Subcommand)]
 pub enum UsersCommand {
@@ -190,7 +198,7 @@ fn print_review(v: &ReviewView, json: bool) -> Result<()> {
         return json_out(v);
     }
     let r = &v.record;
-    println!(
+    out!(
         "{}\tversion {}\t{}\tdrafter {}\treviewer {}",
         r.draft_id,
         r.version,
@@ -199,7 +207,7 @@ fn print_review(v: &ReviewView, json: bool) -> Result<()> {
         r.reviewer.as_deref().unwrap_or("-")
     );
     for e in &r.events {
-        println!(
+        out!(
             "  {}  {:<16} {:<10} {}",
             e.at,
             e.action.as_str(),
@@ -208,7 +216,7 @@ fn print_review(v: &ReviewView, json: bool) -> Result<()> {
         );
     }
     let d = &v.draft;
-    println!(
+    out!(
         "client {}  proposed {}  excluded {}  origin {}",
         d.client_id,
         d.proposed.join(", "),
@@ -216,10 +224,10 @@ fn print_review(v: &ReviewView, json: bool) -> Result<()> {
         v.origin
     );
     if let Some(inv) = &d.invalidated {
-        println!("  INVALIDATED [{}] {}", inv.rule_id, inv.message);
+        out!("  INVALIDATED [{}] {}", inv.rule_id, inv.message);
     }
     for r in &d.requirements {
-        println!(
+        out!(
             "  requires [{}]{} {}",
             r.rule_id,
             r.product_code
@@ -230,7 +238,7 @@ fn print_review(v: &ReviewView, json: bool) -> Result<()> {
         );
     }
     for o in &d.overrides {
-        println!(
+        out!(
             "  override [{}]{} reason {}",
             o.rule_id,
             o.product_code
@@ -241,23 +249,25 @@ fn print_review(v: &ReviewView, json: bool) -> Result<()> {
         );
     }
     for f in &d.flagged {
-        println!(
+        out!(
             "  verifier/lint removed [{}] {:?}: {}",
-            f.rule_id, f.text, f.reason
+            f.rule_id,
+            f.text,
+            f.reason
         );
     }
     for n in &d.injection {
-        println!("  injection notice ({}): {}", n.source, n.message);
+        out!("  injection notice ({}): {}", n.source, n.message);
     }
-    println!(
+    out!(
         "  edit distance (AI text → final): {} characters; changes ([-removed-] {{+added+}}):",
         v.edit_distance
     );
     for span in &v.diff {
         match span.kind {
             DiffKind::Equal => {}
-            DiffKind::Insert => println!("    {{+{}+}}", span.text.trim_end()),
-            DiffKind::Delete => println!("    [-{}-]", span.text.trim_end()),
+            DiffKind::Insert => out!("    {{+{}+}}", span.text.trim_end()),
+            DiffKind::Delete => out!("    [-{}-]", span.text.trim_end()),
         }
     }
     Ok(())
@@ -296,7 +306,7 @@ pub fn users(ws: &mut Workspace, cmd: UsersCommand) -> Result<()> {
                 json_out(&list)?;
             } else {
                 for u in &list {
-                    println!(
+                    out!(
                         "{}\t{}\t{}\t{}",
                         u.user_id,
                         u.role,
@@ -345,7 +355,7 @@ pub fn review(ws: &mut Workspace, cmd: ReviewCommand) -> Result<()> {
                 return json_out(&q);
             }
             for i in &q {
-                println!(
+                out!(
                     "{}\tv{}\t{}\t{}\t{}\t{}",
                     i.draft_id,
                     i.version,
@@ -387,15 +397,17 @@ pub fn bundle(ws: &mut Workspace, cmd: BundleCommand) -> Result<()> {
 pub fn audit(ws: &Workspace, cmd: AuditCommand) -> Result<bool> {
     match cmd {
         AuditCommand::Verify { json, checkpoint } => {
-            let cp =
-                match checkpoint {
+            let verified = (|| -> Result<_> {
+                let cp: Option<copilot_protocol::review::AuditCheckpoint> = match &checkpoint {
                     Some(path) => {
-                        let text = std::fs::read_to_string(&path)
+                        let text = std::fs::read_to_string(path)
                             .with_context(|| format!("reading {}", path.display()))?;
-                        let value: serde_json::Value = serde_json::from_str(&text)
-                            .with_context(|| format!("{} is not JSON", path.display()))?;
-                        // An export document carries it under "checkpoint"; a bare checkpoint is
-                        // accepted too.
+                        let value: serde_json::Value =
+                            serde_json::from_str(&text).with_context(|| {
+                                format!("{} is not JSON (give an export's .json)", path.display())
+                            })?;
+                        // An export document carries it under "checkpoint"; a bare checkpoint
+                        // is accepted too.
                         let inner = value.get("checkpoint").cloned().unwrap_or(value);
                         Some(serde_json::from_value(inner).with_context(|| {
                             format!("{} holds no audit checkpoint", path.display())
@@ -403,13 +415,31 @@ pub fn audit(ws: &Workspace, cmd: AuditCommand) -> Result<bool> {
                     }
                     None => None,
                 };
-            let report = ws.audit_verify(cp.as_ref())?;
+                Ok(ws.audit_verify(cp.as_ref())?)
+            })();
+            let report = match verified {
+                Ok(r) => r,
+                // A checkpoint that cannot be read or trusted is reported as one JSON object too.
+                Err(e) if json => {
+                    crate::emit(&format!(
+                        "{}\n",
+                        serde_json::json!({
+                            "ok": false,
+                            "records": null,
+                            "first_broken": null,
+                            "reason": format!("checkpoint: {e:#}"),
+                        })
+                    ));
+                    return Ok(false);
+                }
+                Err(e) => return Err(e),
+            };
             if json {
                 crate::emit(&format!("{}\n", serde_json::to_string(&report)?));
             } else if report.ok {
-                println!("audit log intact: {} record(s)", report.records);
+                out!("audit log intact: {} record(s)", report.records);
             } else {
-                println!(
+                out!(
                     "audit log BROKEN at record {} ({}); {} record(s) read",
                     report.first_broken.unwrap_or(0),
                     report.reason.as_deref().unwrap_or("?"),
@@ -420,9 +450,14 @@ pub fn audit(ws: &Workspace, cmd: AuditCommand) -> Result<bool> {
         }
         AuditCommand::Log { last } => {
             for r in ws.audit_tail(last)? {
-                println!(
+                out!(
                     "{}\t{}\t{}\t{}\t{}\t{}",
-                    r.seq, r.at, r.actor, r.action, r.subject, r.data
+                    r.seq,
+                    r.at,
+                    r.actor,
+                    r.action,
+                    r.subject,
+                    r.data
                 );
             }
             Ok(true)
@@ -447,7 +482,7 @@ pub fn roi(ws: &mut Workspace, args: RoiArgs) -> Result<()> {
         return Ok(());
     }
     let t = &report.total;
-    println!(
+    out!(
         "drafts {}  submitted {}  approved {}  first-pass {}  median Generate→submit {}  mean edit distance {}  median turnaround {}  lint catches {}  overrides {}",
         t.drafts,
         t.submitted,
@@ -460,15 +495,19 @@ pub fn roi(ws: &mut Workspace, args: RoiArgs) -> Result<()> {
         t.overrides
     );
     for g in &report.per_advisor {
-        println!(
+        out!(
             "  advisor {}: {} drafts, {} approved",
-            g.key, g.drafts, g.approved
+            g.key,
+            g.drafts,
+            g.approved
         );
     }
     for g in &report.per_week {
-        println!(
+        out!(
             "  week {}: {} drafts, {} approved",
-            g.key, g.drafts, g.approved
+            g.key,
+            g.drafts,
+            g.approved
         );
     }
     Ok(())

@@ -129,10 +129,12 @@ fn one_workstation_draft_review_resubmit_approve_export() {
         .env_remove("COPILOT_USER")
         .output()
         .unwrap();
-    fails(&o, "supervisor");
+    fails(&o, "sign in");
     add_user(d, Some(mgr), "adv1", "advisor", PW_ADV);
     // Once users exist, nobody acts without signing in; a wrong password is refused.
     fails(&run(d, None, &["draft", "C0002", "--json"]), "sign in");
+    fails(&run(d, None, &["review", "queue"]), "sign in");
+    fails(&run(d, None, &["clients", "list"]), "sign in");
     fails(
         &run(d, Some(("adv1", "wrong password!!")), &["review", "queue"]),
         "wrong password",
@@ -175,6 +177,39 @@ fn one_workstation_draft_review_resubmit_approve_export() {
             "Please name the review date.",
         ],
     );
+    // Edits keep the AI label, the disclosures and the provenance as generated (S15, S25).
+    let gutted = d.join("gutted.txt");
+    std::fs::write(&gutted, "").unwrap();
+    fails(
+        &run(
+            d,
+            Some(adv),
+            &[
+                "drafts",
+                "edit",
+                &id,
+                "--text-file",
+                gutted.to_str().unwrap(),
+            ],
+        ),
+        "empty",
+    );
+    let cut = text.find("Disclosures").expect("the memo has disclosures");
+    std::fs::write(&gutted, &text[..cut]).unwrap();
+    fails(
+        &run(
+            d,
+            Some(adv),
+            &[
+                "drafts",
+                "edit",
+                &id,
+                "--text-file",
+                gutted.to_str().unwrap(),
+            ],
+        ),
+        "S15",
+    );
     assert_eq!(v["record"]["state"], "changes_requested");
 
     ok(&run(
@@ -210,6 +245,10 @@ fn one_workstation_draft_review_resubmit_approve_export() {
     assert_eq!(v2["record"]["version"], 2);
     assert_eq!(v2["record"]["previous_version"], id.as_str());
     assert_eq!(v2["record"]["state"], "draft");
+    fails(
+        &run(d, Some(adv), &["review", "new-version", &id]),
+        "already has a newer version",
+    );
 
     // Exports of the approved version.
     let json_path = d.join("rec.json");
@@ -289,12 +328,31 @@ fn one_workstation_draft_review_resubmit_approve_export() {
     );
 
     // The audit chain is intact and reaches the export's signed checkpoint.
-    let a = audit_ok(d, None, &[]);
+    let a = audit_ok(d, Some(mgr), &[]);
     let b = audit_ok(d, Some(adv), &["--checkpoint", json_path.to_str().unwrap()]);
     // Signing in for the second check appended one `sign_in` record.
     assert_eq!(
         b["records"].as_u64().unwrap(),
         a["records"].as_u64().unwrap() + 1
+    );
+    // An unreadable checkpoint is still one JSON object, and exit 1.
+    let o = run(
+        d,
+        Some(adv),
+        &[
+            "audit",
+            "verify",
+            "--json",
+            "--checkpoint",
+            pdf_path.to_str().unwrap(),
+        ],
+    );
+    assert!(!o.status.success());
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert!(
+        v["reason"].as_str().unwrap().starts_with("checkpoint"),
+        "{v}"
     );
     let log = ok(&run(d, Some(adv), &["audit", "log", "--last", "100"]));
     for action in [
@@ -308,6 +366,7 @@ fn one_workstation_draft_review_resubmit_approve_export() {
         "decision",
         "edit",
         "new_version",
+        "sign_in_failed",
         "export",
     ] {
         assert!(
@@ -512,6 +571,6 @@ fn two_laptops_exchange_signed_encrypted_bundles() {
         ),
         "already imported",
     );
-    audit_ok(a.path(), None, &[]);
-    audit_ok(b.path(), None, &[]);
+    audit_ok(a.path(), Some(adv), &[]);
+    audit_ok(b.path(), Some(mgr), &[]);
 }

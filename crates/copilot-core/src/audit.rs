@@ -49,6 +49,10 @@ pub mod actions {
     pub const EXPORT: &str = "export";
     /// A bundle imported.
     pub const BUNDLE_IMPORT: &str = "bundle_import";
+    /// A bundle refused (tampered, misaddressed, replayed, unknown sender, inconsistent).
+    pub const BUNDLE_REFUSED: &str = "bundle_refused";
+    /// A sign-in refused (unknown user or wrong password).
+    pub const SIGN_IN_FAILED: &str = "sign_in_failed";
     /// A user added, a peer's public key imported, or a user's keys changed.
     pub const KEY_CHANGE: &str = "key_change";
     /// A user signed in.

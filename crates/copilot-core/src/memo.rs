@@ -74,6 +74,55 @@ fn tr(lang: Lang, zh: &str, en: &str) -> String {
     }
 }
 
+/// The part of a rendered memo the advisor may not edit: from the disclosures heading (S15
+/// statements, the AI label, the periodic-review note) through the provenance block (S25) and the
+/// retention date (S23) to the end. `None` when the memo has no such heading.
+pub fn fixed_tail(memo: &str, lang: Lang) -> Option<&str> {
+    let mut offset = 0;
+    for line in memo.split_inclusive('\n') {
+        let l = line.trim_end();
+        let is_heading = match lang {
+            Lang::Zh => l.ends_with("、风险揭示与声明"),
+            Lang::En => l
+                .split_once(". ")
+                .is_some_and(|(n, t)| t == "Disclosures" && n.chars().all(|c| c.is_ascii_digit())),
+        };
+        if is_heading {
+            return Some(&memo[offset..]);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Checks an advisor's edit of a memo against the generated memo `ai_memo`: not empty, still
+/// starting with the AI-assisted label, and ending with the generated disclosures and provenance
+/// unchanged ([`fixed_tail`]; S15, S25, PRODUCT.md "AI label"). Returns the reason when refused.
+pub fn check_edit(ai_memo: &str, edited: &str, lang: Lang) -> Result<(), String> {
+    let t = |zh: &str, en: &str| match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    };
+    if edited.trim().is_empty() {
+        return Err(t("备忘录不能为空。", "The memo may not be empty."));
+    }
+    if !edited.trim_start().starts_with(ai_label(lang)) {
+        return Err(t(
+            "须保留开头的 AI 辅助标识。",
+            "The AI-assisted label must stay at the top of the memo.",
+        ));
+    }
+    if let Some(tail) = fixed_tail(ai_memo, lang) {
+        if !edited.trim_end().ends_with(tail.trim_end()) {
+            return Err(t(
+                "风险揭示、声明与来源信息须原样保留（S15、S25）；只可修改其上方的内容。",
+                "The disclosures, statements and provenance must stay exactly as generated (S15, S25); edit only the sections above them.",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Renders the memo as plain text with simple headings. Infallible.
 pub fn render(input: &MemoInput<'_>) -> String {
     let lang = input.request.lang;
@@ -639,6 +688,16 @@ mod tests {
             provenance: None,
         });
         assert!(memo.starts_with("【AI 辅助草稿】"));
+        let tail = fixed_tail(&memo, Lang::Zh).expect("the memo has disclosures");
+        assert!(tail.contains("风险揭示与声明"));
+        assert!(check_edit(&memo, &memo, Lang::Zh).is_ok());
+        let above = memo.replacen("客户概况", "客户概况（已核对）", 1);
+        assert!(check_edit(&memo, &above, Lang::Zh).is_ok());
+        assert!(check_edit(&memo, "", Lang::Zh).is_err());
+        assert!(check_edit(&memo, &memo[..memo.len() - tail.len()], Lang::Zh).is_err());
+        assert!(check_edit(&memo, &memo.replacen("【AI 辅助草稿】", "", 1), Lang::Zh).is_err());
+        let last_line = tail.trim_end().rsplit('\n').next().unwrap();
+        assert!(check_edit(&memo, &memo.replace(last_line, ""), Lang::Zh).is_err());
         assert!(memo.contains("BF01"));
         assert!(memo.contains("EQ01：[S4]"));
         assert!(memo.contains(risk_disclosure(Rating::R2, Lang::Zh)));

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ReviewError {
     /// The step is not possible in the current state.
-    #[error("cannot {action} a draft that is {state}")]
+    #[error("cannot {} a draft that is {}", .action.replace('_', " "), .state.replace('_', " "))]
     InvalidTransition {
         /// Current state.
         state: &'static str,
@@ -42,7 +42,7 @@ pub enum ReviewError {
     #[error("{}: {}", .0.rule_id, .0.message)]
     Approver(RuleFinding),
     /// A comment is required for this decision.
-    #[error("a comment is required to {0}")]
+    #[error("a comment is required to {}", .0.replace('_', " "))]
     CommentRequired(&'static str),
     /// The text decided is not the text submitted.
     #[error("the memo changed after it was submitted; review the submitted text")]
