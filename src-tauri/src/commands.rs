@@ -8,7 +8,7 @@ use crate::service::{CmdResult, Shell};
 use copilot_protocol::ipc::{
     AddUserArgs, AppStatus, BundleExportArgs, BundleImported, ClientDetail, ClientPage,
     CreateVaultArgs, DecideArgs, DocumentView, DraftEvent, ExportArgs, ExportDone, IdArgs,
-    ImportArgs, ImportDone, ImportPreview, IpcError, ListClientsArgs, PathArgs,
+    ImportArgs, ImportDone, ImportKeyArgs, ImportPreview, IpcError, ListClientsArgs, PathArgs,
     PublicKeyExportArgs, RevealArgs, SaveDraftArgs, Settings, SignInArgs, StartDraftArgs,
     SubmitArgs, UnlockArgs,
 };
@@ -86,7 +86,7 @@ command!(export_roi_csv(args: PathArgs) -> ExportDone, |s| s.export_roi_csv(args
 command!(export_bundle(args: BundleExportArgs) -> ExportDone, |s| s.export_bundle(args));
 command!(import_bundle(args: PathArgs) -> BundleImported, |s| s.import_bundle(args));
 command!(export_public_key(args: PublicKeyExportArgs) -> ExportDone, |s| s.export_public_key(args));
-command!(import_public_key(args: PathArgs) -> UserInfo, |s| s.import_public_key(args));
+command!(import_public_key(args: ImportKeyArgs) -> UserInfo, |s| s.import_public_key(args));
 command!(audit_verify -> AuditVerifyReport, |s| s.audit_verify());
 
 /// `start_draft`: the rationale's tokens (and the progress states) stream through `on_event`, a

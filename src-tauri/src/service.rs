@@ -11,9 +11,9 @@ use copilot_core::{parse, ClientProfile, Currency, Money};
 use copilot_protocol::ipc::{
     AddUserArgs, AppStatus, BundleExportArgs, BundleImported, ClientDetail, ClientPage, ClientSort,
     CreateVaultArgs, DecideArgs, DocumentView, DraftEvent, ExportArgs, ExportDone, HoldingView,
-    IdArgs, ImportArgs, ImportDone, ImportKindArg, ImportPreview, IpcError, ListClientsArgs,
-    ModelInfo, OverrideReasonView, PathArgs, PublicKeyExportArgs, RevealArgs, SaveDraftArgs,
-    Settings, SignInArgs, StartDraftArgs, SubmitArgs, UnlockArgs,
+    IdArgs, ImportArgs, ImportDone, ImportKeyArgs, ImportKindArg, ImportPreview, IpcError,
+    ListClientsArgs, ModelInfo, OverrideReasonView, PathArgs, PublicKeyExportArgs, RevealArgs,
+    SaveDraftArgs, Settings, SignInArgs, StartDraftArgs, SubmitArgs, UnlockArgs,
 };
 use copilot_protocol::review::{AuditVerifyReport, ReviewItem, ReviewView, RoiReport, UserInfo};
 use copilot_protocol::DraftReport;
@@ -733,9 +733,9 @@ impl Shell {
     }
 
     /// `import_public_key`: a peer's public-key file.
-    pub fn import_public_key(&self, args: PathArgs) -> CmdResult<UserInfo> {
+    pub fn import_public_key(&self, args: ImportKeyArgs) -> CmdResult<UserInfo> {
         let path = absolute(&args.path)?;
-        self.with_ws(|ws| ws.import_public_key(&path))
+        self.with_ws(|ws| ws.import_public_key(&path, args.fingerprint.as_deref()))
     }
 
     /// `audit_verify`: the whole chain.

@@ -563,7 +563,10 @@ async fn first_run_import_find_draft_cancel_save_language_lock() {
             problems.push("#draft-text is empty after a cancelled second generation".into());
         } else {
             editor.click().await.unwrap();
-            editor.send_keys(Key::Control + Key::End).await.unwrap();
+            // Below the AI label: the disclosures and provenance at the end stay as generated
+            // (S15/S25; an edit there is refused).
+            editor.send_keys(Key::Control + Key::Home).await.unwrap();
+            editor.send_keys(Key::End).await.unwrap();
             editor
                 .send_keys("\nReviewed with the client in the branch.")
                 .await
@@ -961,7 +964,8 @@ async fn review_request_changes_approve_export_and_two_laptops() {
     });
     let added = "Liquidity needs were discussed with the client in the branch.";
     editor.click().await.unwrap();
-    editor.send_keys(Key::Control + Key::End).await.unwrap();
+    editor.send_keys(Key::Control + Key::Home).await.unwrap();
+    editor.send_keys(Key::End).await.unwrap();
     editor.send_keys(format!("\n{added}")).await.unwrap();
     click(&d, "#save").await;
     wait_until!(d, STEP, "the edit stored", {
@@ -1058,7 +1062,8 @@ async fn review_request_changes_approve_export_and_two_laptops() {
         ],
     );
     let mgr2_key = work.path().join("mgr2.pub");
-    laptop_b(
+    // export-key prints the fingerprint the advisor confirms with mgr2 before importing.
+    let mgr2_fingerprint = laptop_b(
         b,
         Some("mgr2"),
         &[],
@@ -1068,7 +1073,11 @@ async fn review_request_changes_approve_export_and_two_laptops() {
             "--out",
             &mgr2_key.display().to_string(),
         ],
-    );
+    )
+    .trim()
+    .strip_prefix("fingerprint: ")
+    .expect("export-key prints the fingerprint")
+    .to_string();
     // The advisor exchanges keys through Settings, makes a new version of the approved draft,
     // submits it and writes a review bundle for mgr2.
     sign_in_as(&d, "adv1", ADV_PASSWORD).await;
@@ -1078,6 +1087,7 @@ async fn review_request_changes_approve_export_and_two_laptops() {
     click(&d, "#export-key").await;
     wait_file(&d, "#users-result", &adv_key).await;
     type_into(&d, "#peer-key-path", &mgr2_key.display().to_string()).await;
+    type_into(&d, "#peer-key-fingerprint", &mgr2_fingerprint).await;
     click(&d, "#import-peer-key").await;
     find(&d, "tr.user-row[data-user-id='mgr2']", STEP).await;
     laptop_b(

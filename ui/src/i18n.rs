@@ -250,6 +250,7 @@ i18n_table! {
     LocalUser => "本机用户", "Local user";
     PeerUser => "外部同事（公钥）", "Peer (public key)";
     PeerKeyPath => "导入同事的公钥文件（绝对路径）", "Import a colleague's public-key file (absolute path)";
+    PeerKeyFingerprint => "与本人核对过的指纹（主管必填）", "Fingerprint confirmed with its owner (required for a supervisor)";
     ImportPeerKey => "导入公钥", "Import key";
     PeerKeyImported => "已导入 {0} 的公钥。", "Imported the public key of {0}.";
     ExportKeyPath => "导出我的公钥到（绝对路径）", "Export my public key to (absolute path)";

@@ -165,9 +165,9 @@ mod web {
     use copilot_protocol::ipc::{
         AddUserArgs, AppStatus, BundleExportArgs, BundleImported, ClientDetail, ClientPage,
         CreateVaultArgs, DecideArgs, DocumentView, DraftEvent, DraftResult, ExportArgs, ExportDone,
-        IdArgs, ImportArgs, ImportDone, ImportPreview, IpcError, ListClientsArgs, PathArgs,
-        PublicKeyExportArgs, RevealArgs, SaveDraftArgs, Settings, SignInArgs, StartDraftArgs,
-        SubmitArgs, UnlockArgs,
+        IdArgs, ImportArgs, ImportDone, ImportKeyArgs, ImportPreview, IpcError, ListClientsArgs,
+        PathArgs, PublicKeyExportArgs, RevealArgs, SaveDraftArgs, Settings, SignInArgs,
+        StartDraftArgs, SubmitArgs, UnlockArgs,
     };
     use copilot_protocol::review::{
         AuditVerifyReport, ReviewItem, ReviewView, RoiReport, UserInfo,
@@ -443,11 +443,12 @@ mod web {
         call(Command::ExportPublicKey, args).await
     }
 
-    pub async fn import_public_key(path: &str) -> IpcResult<UserInfo> {
+    pub async fn import_public_key(path: &str, fingerprint: Option<String>) -> IpcResult<UserInfo> {
         call(
             Command::ImportPublicKey,
-            &PathArgs {
+            &ImportKeyArgs {
                 path: path.to_string(),
+                fingerprint,
             },
         )
         .await

@@ -198,6 +198,13 @@ impl Workspace {
         Ok(row.info)
     }
 
+    /// The fingerprint of a user's signing key (`1a2b 3c4d 5e6f 7a8b`, the first 64 bits of its
+    /// SHA-256), for people to compare out of band.
+    pub fn key_fingerprint(&self, user_id: &str) -> Result<String> {
+        let row = self.store.get_user(user_id)?;
+        Ok(copilot_bundle::fingerprint(&row.info.signing_key)?)
+    }
+
     /// Signs out (the keys are dropped and zeroized).
     pub fn sign_out(&mut self) {
         self.session = None;
@@ -224,14 +231,48 @@ impl Workspace {
     }
 
     /// Imports a peer's public-key file (another laptop's user). An id that exists is refused:
-    /// keys are never replaced silently.
-    pub fn import_public_key(&mut self, path: &Path) -> Result<UserInfo> {
+    /// keys are never replaced silently. A supervisor's key needs `fingerprint`, confirmed with
+    /// its owner out of band (their signature approves recommendations); a given fingerprint
+    /// must match for any key. The importer and the fingerprint are audited.
+    ///
+    /// # Errors
+    /// [`AppError::NotPermitted`] when a supervisor key comes without a confirmed fingerprint or
+    /// the fingerprint does not match; file, signature and duplicate errors.
+    pub fn import_public_key(
+        &mut self,
+        path: &Path,
+        fingerprint: Option<&str>,
+    ) -> Result<UserInfo> {
         let bytes = std::fs::read(path).map_err(|source| AppError::Io {
             path: path.to_path_buf(),
             source,
         })?;
         let file = PublicKeyFile::parse(&bytes)?;
         validate_user_id(&file.user_id)?;
+        let norm = |f: &str| -> String {
+            f.chars()
+                .filter(|c| !c.is_whitespace() && *c != ':' && *c != '-')
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        match fingerprint {
+            Some(given) if norm(given) != norm(&file.fingerprint()) => {
+                return Err(AppError::NotPermitted(format!(
+                    "the key of {} has fingerprint {}, not the {} you confirmed; do not import it",
+                    file.user_id,
+                    file.fingerprint(),
+                    given.trim()
+                )))
+            }
+            None if file.role == Role::Supervisor => {
+                return Err(AppError::NotPermitted(format!(
+                    "{} is a supervisor: confirm the key's fingerprint with them (phone, in person, the bank's directory) and give it: {}",
+                    file.user_id,
+                    file.fingerprint()
+                )))
+            }
+            _ => {}
+        }
         let info = UserInfo {
             user_id: file.user_id.clone(),
             display_name: copilot_core::parse::sanitize_free_text(&file.display_name, 80),
@@ -245,7 +286,7 @@ impl Workspace {
             self.actor()?.0,
             actions::KEY_CHANGE,
             info.user_id.clone(),
-            json!({ "change": "peer_key_imported", "role": info.role.as_str(), "signing_key": info.signing_key, "fingerprint": file.fingerprint() }),
+            json!({ "change": "peer_key_imported", "role": info.role.as_str(), "signing_key": info.signing_key, "fingerprint": file.fingerprint(), "fingerprint_confirmed": fingerprint.is_some() }),
         );
         self.store.insert_user(
             &UserRow {

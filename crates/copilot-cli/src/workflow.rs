@@ -44,10 +44,14 @@ pub enum UsersCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Import a peer's public-key file (a user on another laptop).
+    /// Import a peer's public-key file (a user on another laptop). A supervisor's key needs
+    /// --fingerprint, confirmed with them out of band (`users export-key` prints it).
     ImportKey {
         /// The file.
         file: PathBuf,
+        /// The fingerprint you confirmed with the key's owner (e.g. "1a2b 3c4d 5e6f 7a8b").
+        #[arg(long)]
+        fingerprint: Option<String>,
     },
 }
 
@@ -323,9 +327,11 @@ pub fn users(ws: &mut Workspace, cmd: UsersCommand) -> Result<()> {
                 .context("sign in (--user) to export your public key")?;
             let done = ws.export_public_key(&me, &out)?;
             eprintln!("wrote {} ({} bytes)", done.path, done.bytes);
+            // The peer confirms this with you before importing the file.
+            out!("fingerprint: {}", ws.key_fingerprint(&me)?);
         }
-        UsersCommand::ImportKey { file } => {
-            let u = ws.import_public_key(&file)?;
+        UsersCommand::ImportKey { file, fingerprint } => {
+            let u = ws.import_public_key(&file, fingerprint.as_deref())?;
             eprintln!("imported {} ({}) as a peer", u.user_id, u.role);
         }
     }

@@ -409,34 +409,75 @@ fn two_laptops_exchange_signed_encrypted_bundles() {
         "supervisor",
         "manager password 2",
     );
-    // Public keys exchanged as files.
+    // Public keys exchanged as files; a supervisor's key needs its fingerprint, confirmed with
+    // its owner out of band (export-key prints it).
     let adv_key = a.path().join("adv1.pub.json");
     let mgr_key = b.path().join("mgr1.pub.json");
     let mgr2_key = b.path().join("mgr2.pub.json");
+    let fp = |out: String| {
+        out.trim()
+            .strip_prefix("fingerprint: ")
+            .expect("export-key prints the fingerprint")
+            .to_string()
+    };
     ok(&run(
         a.path(),
         Some(adv),
         &["users", "export-key", "--out", adv_key.to_str().unwrap()],
     ));
-    ok(&run(
+    let mgr_fp = fp(ok(&run(
         b.path(),
         Some(mgr),
         &["users", "export-key", "--out", mgr_key.to_str().unwrap()],
-    ));
-    ok(&run(
+    )));
+    let mgr2_fp = fp(ok(&run(
         b.path(),
         Some(("mgr2", "manager password 2")),
         &["users", "export-key", "--out", mgr2_key.to_str().unwrap()],
+    )));
+    fails(
+        &run(
+            a.path(),
+            Some(adv),
+            &["users", "import-key", mgr_key.to_str().unwrap()],
+        ),
+        "fingerprint",
+    );
+    fails(
+        &run(
+            a.path(),
+            Some(adv),
+            &[
+                "users",
+                "import-key",
+                mgr_key.to_str().unwrap(),
+                "--fingerprint",
+                &mgr2_fp,
+            ],
+        ),
+        "do not import it",
+    );
+    ok(&run(
+        a.path(),
+        Some(adv),
+        &[
+            "users",
+            "import-key",
+            mgr_key.to_str().unwrap(),
+            "--fingerprint",
+            &mgr_fp,
+        ],
     ));
     ok(&run(
         a.path(),
         Some(adv),
-        &["users", "import-key", mgr_key.to_str().unwrap()],
-    ));
-    ok(&run(
-        a.path(),
-        Some(adv),
-        &["users", "import-key", mgr2_key.to_str().unwrap()],
+        &[
+            "users",
+            "import-key",
+            mgr2_key.to_str().unwrap(),
+            "--fingerprint",
+            &mgr2_fp.to_uppercase(),
+        ],
     ));
     ok(&run(
         b.path(),

@@ -464,6 +464,18 @@ pub struct BundleExportArgs {
     pub path: String,
 }
 
+/// `import_public_key`: a peer's public-key file and the fingerprint the importer confirmed
+/// with its owner out of band (by phone, in person, from the bank's directory). Required for a
+/// supervisor's key — their signature approves recommendations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportKeyArgs {
+    /// Absolute path of the public-key file.
+    pub path: String,
+    /// The key's fingerprint as confirmed (`1a2b 3c4d 5e6f 7a8b`; spaces and case ignored).
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+}
+
 /// `export_public_key`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicKeyExportArgs {

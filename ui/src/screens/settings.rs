@@ -126,6 +126,7 @@ fn UsersSection() -> impl IntoView {
     let role = RwSignal::new(Role::Advisor);
     let password = RwSignal::new(String::new());
     let peer_path = RwSignal::new(String::new());
+    let peer_fp = RwSignal::new(String::new());
     let key_path = RwSignal::new(String::new());
     let result = RwSignal::new(None::<String>);
     let load = move || {
@@ -168,9 +169,10 @@ fn UsersSection() -> impl IntoView {
     };
     let import_peer = move |_| {
         let path = peer_path.get_untracked().trim().to_string();
+        let fp = Some(peer_fp.get_untracked().trim().to_string()).filter(|f| !f.is_empty());
         result.set(None);
         spawn_local(async move {
-            match ipc::import_public_key(&path).await {
+            match ipc::import_public_key(&path, fp).await {
                 Ok(u) => {
                     result.try_set(Some(fill(ctx.t(Key::PeerKeyImported), &[&u.user_id])));
                     load();
@@ -264,6 +266,12 @@ fn UsersSection() -> impl IntoView {
                     <label for="peer-key-path">{ctx.tr(Key::PeerKeyPath)}</label>
                     <input id="peer-key-path" type="text" class="mono" spellcheck="false" autocomplete="off"
                         prop:value=move || peer_path.get() on:input=move |ev| peer_path.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="peer-key-fingerprint">{ctx.tr(Key::PeerKeyFingerprint)}</label>
+                    <input id="peer-key-fingerprint" type="text" class="mono" spellcheck="false" autocomplete="off"
+                        placeholder="1a2b 3c4d 5e6f 7a8b"
+                        prop:value=move || peer_fp.get() on:input=move |ev| peer_fp.set(event_target_value(&ev))/>
                 </div>
                 <button id="import-peer-key" type="button" disabled=move || peer_path.with(|p| p.trim().is_empty())
                     on:click=import_peer>{ctx.tr(Key::ImportPeerKey)}</button>
