@@ -299,6 +299,21 @@ async fn choose(d: &WebDriver, css: &str, value: &str) {
     .unwrap();
 }
 
+/// Inserts a line below the first line of a textarea, as an edit would (WebKitWebDriver types
+/// only at the end of a textarea; the memo's end — disclosures, provenance — is fixed).
+async fn insert_below_first_line(d: &WebDriver, css: &str, line: &str) {
+    find(d, css, STEP).await;
+    d.execute(
+        "const e = document.querySelector(arguments[0]); const v = e.value;
+         const i = v.indexOf('\\n'); const at = i < 0 ? v.length : i;
+         e.value = v.slice(0, at) + '\\n' + arguments[1] + v.slice(at);
+         e.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![json!(css), json!(line)],
+    )
+    .await
+    .unwrap();
+}
+
 async fn click(d: &WebDriver, css: &str) {
     let e = find(d, css, STEP).await;
     // Centre the element first: the top bar and the status bar are sticky.
@@ -565,12 +580,8 @@ async fn first_run_import_find_draft_cancel_save_language_lock() {
             editor.click().await.unwrap();
             // Below the AI label: the disclosures and provenance at the end stay as generated
             // (S15/S25; an edit there is refused).
-            editor.send_keys(Key::Control + Key::Home).await.unwrap();
-            editor.send_keys(Key::End).await.unwrap();
-            editor
-                .send_keys("\nReviewed with the client in the branch.")
-                .await
-                .unwrap();
+            insert_below_first_line(&d, "#draft-text", "Reviewed with the client in the branch.")
+                .await;
             click(&d, "#save").await;
             wait_until!(d, STEP, "the edited memo stored", {
                 invoke(&d, "get_draft", json!({ "args": { "id": draft_id } }))
@@ -964,9 +975,7 @@ async fn review_request_changes_approve_export_and_two_laptops() {
     });
     let added = "Liquidity needs were discussed with the client in the branch.";
     editor.click().await.unwrap();
-    editor.send_keys(Key::Control + Key::Home).await.unwrap();
-    editor.send_keys(Key::End).await.unwrap();
-    editor.send_keys(format!("\n{added}")).await.unwrap();
+    insert_below_first_line(&d, "#draft-text", added).await;
     click(&d, "#save").await;
     wait_until!(d, STEP, "the edit stored", {
         invoke(&d, "get_draft", json!({ "args": { "id": draft_id } }))

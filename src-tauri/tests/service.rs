@@ -264,17 +264,26 @@ fn sample_flow_without_a_window() {
     let refused = s
         .save_draft(copilot_protocol::ipc::SaveDraftArgs {
             draft_id: draft.draft_id.clone(),
-            text: format!("{}\nA principal-protected choice.", draft.text),
+            text: below_label(&draft.text, "A principal-protected choice."),
         })
         .unwrap_err();
     assert_eq!(refused.code, "rule");
-    let saved = s
+    assert!(refused.message.contains("S13"), "{refused:?}");
+    // The disclosures and provenance at the end stay as generated (S15/S25).
+    let refused = s
         .save_draft(copilot_protocol::ipc::SaveDraftArgs {
             draft_id: draft.draft_id.clone(),
             text: format!("{}\nDiscussed in the branch.", draft.text),
         })
+        .unwrap_err();
+    assert!(refused.message.contains("S15"), "{refused:?}");
+    let saved = s
+        .save_draft(copilot_protocol::ipc::SaveDraftArgs {
+            draft_id: draft.draft_id.clone(),
+            text: below_label(&draft.text, "Discussed in the branch."),
+        })
         .unwrap();
-    assert!(saved.text.ends_with("Discussed in the branch."));
+    assert!(saved.text.contains("\nDiscussed in the branch.\n"));
     let docs = s.open_citation(IdArgs { id: "nope".into() }).unwrap_err();
     assert_eq!(docs.code, "not_found");
 
@@ -325,4 +334,11 @@ fn sample_flow_without_a_window() {
     drop(s);
     let again = shell(dir.path());
     assert_eq!(again.get_settings(), set);
+}
+
+/// The memo with `line` inserted below its first line (the AI label); the end of the memo
+/// (disclosures, provenance) is not editable.
+fn below_label(memo: &str, line: &str) -> String {
+    let at = memo.find('\n').unwrap_or(memo.len());
+    format!("{}\n{line}{}", &memo[..at], &memo[at..])
 }

@@ -93,6 +93,13 @@ impl Ctx {
             .with(|s| s.as_ref().and_then(|s| s.user.clone()))
     }
 
+    /// The signed-in user without subscribing to status changes (for views that must not be
+    /// rebuilt — losing typed input — on every status refresh).
+    pub fn user_untracked(self) -> Option<UserInfo> {
+        self.status
+            .with_untracked(|s| s.as_ref().and_then(|s| s.user.clone()))
+    }
+
     /// True when the workstation has users and nobody is signed in: only the sign-in screen
     /// (and lock) may show.
     pub fn needs_sign_in(self) -> bool {

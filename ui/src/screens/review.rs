@@ -408,7 +408,9 @@ pub fn ReviewScreen(draft_id: String) -> impl IntoView {
 
     move || {
         view_sig.get().map(|v| {
-            let me = ctx.user().map(|u| u.user_id).unwrap_or_default();
+            // Untracked: a status refresh (after every command) must not rebuild the screen and
+            // lose what the user typed in the comment and export fields.
+            let me = ctx.user_untracked().map(|u| u.user_id).unwrap_or_default();
             let own = v.record.drafter.eq_ignore_ascii_case(&me);
             let state = v.record.state;
             let decidable = state == ReviewState::Submitted && !own;
