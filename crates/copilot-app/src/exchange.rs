@@ -49,6 +49,13 @@ impl Workspace {
                         c.signer
                     ))
                 })?;
+                if !signer.info.local {
+                    // Each workstation keeps its own log; a peer signs checkpoints of theirs.
+                    return Err(AppError::InvalidRequest(format!(
+                        "checkpoint signed by {} on another workstation: it belongs to that workstation's audit log; verify it there",
+                        c.signer
+                    )));
+                }
                 if signer.info.signing_key != c.signing_key {
                     return Err(AppError::InvalidRequest(format!(
                         "checkpoint signed with a key that is not {}'s",

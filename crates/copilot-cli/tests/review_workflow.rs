@@ -614,4 +614,43 @@ fn two_laptops_exchange_signed_encrypted_bundles() {
     );
     audit_ok(a.path(), Some(adv), &[]);
     audit_ok(b.path(), Some(mgr), &[]);
+    // A checkpoint of laptop B's log is not laptop A's: a clear answer, not a false "truncated".
+    let b_export = b.path().join("approved.json");
+    ok(&run(
+        b.path(),
+        Some(mgr),
+        &[
+            "export",
+            &id,
+            "--format",
+            "json",
+            "--out",
+            b_export.to_str().unwrap(),
+        ],
+    ));
+    audit_ok(
+        b.path(),
+        Some(mgr),
+        &["--checkpoint", b_export.to_str().unwrap()],
+    );
+    let o = run(
+        a.path(),
+        Some(adv),
+        &[
+            "audit",
+            "verify",
+            "--json",
+            "--checkpoint",
+            b_export.to_str().unwrap(),
+        ],
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains("another workstation"),
+        "{v}"
+    );
 }

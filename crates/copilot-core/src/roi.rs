@@ -72,7 +72,9 @@ pub fn compute(items: &[(DraftReport, ReviewRecord)]) -> RoiReport {
     }
 }
 
-/// The ledger row of one draft.
+/// The ledger row of one draft. Rule catches count excluded products, blocks, warnings,
+/// verifier/lint findings and an S17 invalidation; a new version (version > 1) does not count
+/// again what its first version counted (catches, lint, overrides).
 pub fn row(draft: &DraftReport, review: &ReviewRecord) -> RoiRow {
     let ai = if draft.ai_text.is_empty() {
         &draft.text
@@ -101,18 +103,32 @@ pub fn row(draft: &DraftReport, review: &ReviewRecord) -> RoiRow {
         first_pass_approved: first_pass_approved(review),
         submissions: u32::try_from(review.submissions()).unwrap_or(u32::MAX),
         review_turnaround_secs: review_turnaround(review),
-        rule_catches: rule_catches(draft),
-        lint_catches: count_u32(
+        // A new version (version > 1) copies its predecessor's gate result and verifier
+        // findings: they were counted on version 1 and are not counted again.
+        rule_catches: if review.version > 1 {
+            BTreeMap::new()
+        } else {
+            rule_catches(draft)
+        },
+        lint_catches: if review.version > 1 {
+            0
+        } else {
+            count_u32(
+                draft
+                    .flagged
+                    .iter()
+                    .filter(|f| f.rule_id == copilot_protocol::rules::S13),
+            )
+        },
+        overrides: if review.version > 1 {
+            Vec::new()
+        } else {
             draft
-                .flagged
+                .overrides
                 .iter()
-                .filter(|f| f.rule_id == copilot_protocol::rules::S13),
-        ),
-        overrides: draft
-            .overrides
-            .iter()
-            .map(|o| format!("{}:{}", o.rule_id, o.reason_code))
-            .collect(),
+                .map(|o| format!("{}:{}", o.rule_id, o.reason_code))
+                .collect()
+        },
     }
 }
 
@@ -196,7 +212,9 @@ fn rule_catches(draft: &DraftReport) -> BTreeMap<String, u32> {
                 .iter()
                 .flat_map(|p| p.warnings.iter().map(|f| f.rule_id)),
         )
-        .chain(draft.flagged.iter().map(|f| f.rule_id));
+        .chain(draft.flagged.iter().map(|f| f.rule_id))
+        // S17: a re-rating caught the draft after it was made.
+        .chain(draft.invalidated.iter().map(|i| i.rule_id));
     for id in ids {
         *catches.entry(id.to_string()).or_default() += 1;
     }
