@@ -385,10 +385,14 @@ impl Workspace {
             .rev()
             .find(|e| e.action == ReviewAction::Approve)
             .ok_or_else(|| AppError::InvalidRequest(format!("draft {draft_id} has no approval")))?;
-        let approver_name = self
-            .user(&approve.actor)
-            .map(|u| u.display_name)
-            .unwrap_or_else(|_| approve.actor.clone());
+        let approver = self.user(&approve.actor).ok();
+        let approver_name = approver
+            .as_ref()
+            .map(|u| u.display_name.clone())
+            .unwrap_or_else(|| approve.actor.clone());
+        let approver_key_fingerprint = approver
+            .as_ref()
+            .and_then(|u| copilot_bundle::fingerprint(&u.signing_key).ok());
         let checkpoint = self.audit_checkpoint()?;
         Ok(ExportDocument {
             format: EXPORT_FORMAT.into(),
@@ -398,6 +402,7 @@ impl Workspace {
                 approved_at: approve.at.clone(),
                 comment: approve.comment.clone(),
                 text_sha256: approve.text_sha256.clone(),
+                approver_key_fingerprint,
             },
             draft,
             review: row.record,

@@ -79,14 +79,14 @@ fn an_edited_memo_is_linted_and_figure_checked_before_saving() {
         )
         .unwrap();
 
-    let promise = format!("{}\nThis is a principal-protected product.", draft.text);
+    let promise = below_label(&draft.text, "This is a principal-protected product.");
     let err = ws.save_draft_text(&draft.draft_id, &promise).unwrap_err();
     assert!(
         matches!(&err, AppError::Rule(f) if f.rule_id == rules::S13),
         "{err}"
     );
 
-    let figure = format!("{}\nThe client holds 9.9% in deposits.", draft.text);
+    let figure = below_label(&draft.text, "The client holds 9.9% in deposits.");
     let err = ws.save_draft_text(&draft.draft_id, &figure).unwrap_err();
     assert!(
         matches!(&err, AppError::Rule(f) if f.rule_id == rules::S14),
@@ -94,7 +94,20 @@ fn an_edited_memo_is_linted_and_figure_checked_before_saving() {
     );
     assert_eq!(ws.get_draft(&draft.draft_id).unwrap().text, draft.text);
 
-    let edited = format!("{}\nReviewed with the client in the branch.", draft.text);
+    // The end of the memo (disclosures, provenance) stays as generated (S15/S25).
+    let appended = format!("{}\nReviewed with the client in the branch.", draft.text);
+    let err = ws.save_draft_text(&draft.draft_id, &appended).unwrap_err();
+    assert!(
+        matches!(&err, AppError::Rule(f) if f.rule_id == rules::S15),
+        "{err}"
+    );
+    let err = ws.save_draft_text(&draft.draft_id, "").unwrap_err();
+    assert!(
+        matches!(&err, AppError::Rule(f) if f.rule_id == rules::S15),
+        "{err}"
+    );
+
+    let edited = below_label(&draft.text, "Reviewed with the client in the branch.");
     let saved = ws.save_draft_text(&draft.draft_id, &edited).unwrap();
     assert_eq!(saved.text, edited);
     assert!(ws.holdings("C0008").is_ok());
@@ -104,4 +117,10 @@ fn an_edited_memo_is_linted_and_figure_checked_before_saving() {
 
     let err = ws.save_draft_text("D-missing", "x").unwrap_err();
     assert!(err.is_not_found(), "{err}");
+}
+
+/// The memo with `line` inserted below its first line (the AI label).
+fn below_label(memo: &str, line: &str) -> String {
+    let at = memo.find('\n').unwrap_or(memo.len());
+    format!("{}\n{line}{}", &memo[..at], &memo[at..])
 }

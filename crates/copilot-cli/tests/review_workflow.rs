@@ -266,6 +266,15 @@ fn one_workstation_draft_review_resubmit_approve_export() {
     ));
     let doc: Value = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
     assert_eq!(doc["approval"]["approver"], "mgr1");
+    assert_eq!(
+        doc["approval"]["approver_key_fingerprint"]
+            .as_str()
+            .unwrap()
+            .len(),
+        19,
+        "four groups of four hex digits: {}",
+        doc["approval"]
+    );
     assert_eq!(doc["draft"]["text"], edited.as_str());
     assert!(doc["checkpoint"]["records"].as_u64().unwrap() > 5);
     assert_eq!(

@@ -58,6 +58,7 @@ struct Labels {
     approved_at: &'static str,
     comment: &'static str,
     approved_sha: &'static str,
+    approver_key: &'static str,
     provenance: &'static str,
     model: &'static str,
     model_sha: &'static str,
@@ -92,6 +93,7 @@ const ZH: Labels = Labels {
     approved_at: "审批时间",
     comment: "审批意见",
     approved_sha: "审批文本 SHA-256",
+    approver_key: "审批人签名密钥指纹",
     provenance: "生成来源",
     model: "模型",
     model_sha: "模型 SHA-256",
@@ -126,6 +128,7 @@ const EN: Labels = Labels {
     approved_at: "Approved at",
     comment: "Comment",
     approved_sha: "SHA-256 of the approved text",
+    approver_key: "Approver's signing-key fingerprint",
     provenance: "Provenance",
     model: "Model",
     model_sha: "Model SHA-256",
@@ -206,6 +209,9 @@ impl<'a> Page<'a> {
             approval.push(text(l.comment, comment));
         }
         approval.push(code(l.approved_sha, a.text_sha256.clone()));
+        if let Some(fp) = &a.approver_key_fingerprint {
+            approval.push(code(l.approver_key, fp.clone()));
+        }
         let mut provenance = vec![
             text(l.model, format!("{} ({})", p.model_name, p.quantization)),
             code(l.model_sha, p.model_sha256.clone()),

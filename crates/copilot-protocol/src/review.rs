@@ -414,6 +414,10 @@ pub struct Approval {
     pub comment: Option<String>,
     /// SHA-256 of the approved memo text, hex.
     pub text_sha256: String,
+    /// Fingerprint of the approver's signing key (`1a2b 3c4d 5e6f 7a8b`), for a check against the
+    /// bank's directory of supervisors.
+    #[serde(default)]
+    pub approver_key_fingerprint: Option<String>,
 }
 
 /// The JSON export of an approved recommendation (`copilot export DRAFT_ID --format json`).
