@@ -322,6 +322,8 @@ impl Workspace {
                         "the decision is about another text than draft {draft_id} has here"
                     )));
                 }
+                // Only a supervisor vouched for by the bank's trust root, when one is installed.
+                self.check_supervisor_vouched(&sender.user_id)?;
                 // Re-apply the decision here: the same rules (state, S22, comment, text).
                 let next = core_review::apply(
                     &row.record,

@@ -63,3 +63,23 @@ pub fn models_dir() -> Option<PathBuf> {
 pub fn assets_dir() -> Option<PathBuf> {
     find_dir("COPILOT_ASSETS_DIR", "assets", "sample/clients.csv", true)
 }
+
+/// Where IT installs the bank's trust root (a file advisors cannot write):
+/// `/etc/wealth-copilot/trust-root.json` (Linux), `%ProgramData%\wealth-copilot\trust-root.json`
+/// (Windows), `/Library/Application Support/wealth-copilot/trust-root.json` (macOS).
+/// `$COPILOT_TRUST_ROOT` overrides it (see `Workspace::load_trust_root`).
+pub fn system_trust_root() -> Option<PathBuf> {
+    if cfg!(windows) {
+        std::env::var_os("ProgramData").map(|p| {
+            PathBuf::from(p)
+                .join("wealth-copilot")
+                .join("trust-root.json")
+        })
+    } else if cfg!(target_os = "macos") {
+        Some(PathBuf::from(
+            "/Library/Application Support/wealth-copilot/trust-root.json",
+        ))
+    } else {
+        Some(PathBuf::from("/etc/wealth-copilot/trust-root.json"))
+    }
+}

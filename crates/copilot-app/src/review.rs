@@ -183,6 +183,7 @@ impl Workspace {
         }
         let row = self.store.get_review(draft_id)?;
         let next = self.step(&draft, &row.record, decision.action(), comment, &draft.text)?;
+        self.check_supervisor_vouched(&self.actor()?.0)?;
         let entry = self.entry(
             actions::DECISION,
             &next,

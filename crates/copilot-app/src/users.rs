@@ -5,7 +5,7 @@
 use crate::error::{AppError, Result};
 use crate::review::now_rfc3339;
 use crate::workspace::Workspace;
-use copilot_bundle::{PublicKeyFile, SealedKeys, UserKeys};
+use copilot_bundle::{PublicKeyFile, SealedKeys, TrustRoot, UserKeys, Vouch};
 use copilot_core::audit::actions;
 use copilot_protocol::ipc::ExportDone;
 use copilot_protocol::review::{Role, UserInfo};
@@ -134,6 +134,7 @@ impl Workspace {
                 serde_json::to_value(&sealed)
                     .map_err(|e| AppError::InvalidRequest(format!("sealing keys: {e}")))?,
             ),
+            vouch: None,
         };
         let entry = AuditEntry::new(
             actor,
@@ -205,6 +206,92 @@ impl Workspace {
         Ok(copilot_bundle::fingerprint(&row.info.signing_key)?)
     }
 
+    /// The bank's trust root in force: `$COPILOT_TRUST_ROOT` (a file path), else the system file
+    /// installed by IT ([`crate::paths::system_trust_root`]), else none.
+    ///
+    /// # Errors
+    /// A set `$COPILOT_TRUST_ROOT` or an installed file that cannot be read or parsed (never a
+    /// silent fallback to no trust root).
+    pub fn load_trust_root() -> Result<Option<TrustRoot>> {
+        let path = match std::env::var_os("COPILOT_TRUST_ROOT").filter(|p| !p.is_empty()) {
+            Some(p) => std::path::PathBuf::from(p),
+            None => match crate::paths::system_trust_root() {
+                Some(p) if p.exists() => p,
+                _ => return Ok(None),
+            },
+        };
+        let bytes = std::fs::read(&path).map_err(|source| AppError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        TrustRoot::parse(&bytes)
+            .map(Some)
+            .map_err(|e| AppError::InvalidRequest(format!("trust root {}: {e}", path.display())))
+    }
+
+    /// The trust root in force, if any.
+    pub fn trust_root(&self) -> Option<&TrustRoot> {
+        self.trust_root.as_ref()
+    }
+
+    /// With a trust root in force, `user` may act as a supervisor only with a valid vouch from
+    /// it (a self-made supervisor — another vault, or a second local user — is refused).
+    ///
+    /// # Errors
+    /// [`AppError::NotPermitted`] naming the user and what is missing.
+    pub(crate) fn check_supervisor_vouched(&self, user_id: &str) -> Result<()> {
+        let Some(root) = &self.trust_root else {
+            return Ok(());
+        };
+        let row = self.store.get_user(user_id)?;
+        let vouch = row
+            .vouch
+            .as_ref()
+            .and_then(|v| serde_json::from_value::<Vouch>(v.clone()).ok())
+            .ok_or_else(|| {
+                AppError::NotPermitted(format!(
+                    "{user_id} is not vouched for as a supervisor by the bank's trust root ({}); ask IT for a vouch file and attach it (copilot users vouch FILE)",
+                    root.name
+                ))
+            })?;
+        root.verify(&vouch, &row.info).map_err(|e| {
+            AppError::NotPermitted(format!("{user_id} may not act as a supervisor: {e}"))
+        })
+    }
+
+    /// Attaches a vouch file from the bank's trust root to the user it names (local or peer),
+    /// after checking it against the trust root in force.
+    ///
+    /// # Errors
+    /// No trust root installed, unknown user, a vouch for another key/role/root, bad signature.
+    pub fn attach_vouch(&mut self, path: &Path) -> Result<UserInfo> {
+        let root = self.trust_root.clone().ok_or_else(|| {
+            AppError::InvalidRequest(
+                "no trust root is installed (COPILOT_TRUST_ROOT or the system file); a vouch means nothing without it"
+                    .into(),
+            )
+        })?;
+        let bytes = std::fs::read(path).map_err(|source| AppError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let vouch = Vouch::parse(&bytes)?;
+        let row = self.store.get_user(&vouch.user_id)?;
+        root.verify(&vouch, &row.info)?;
+        let entry = AuditEntry::new(
+            self.actor()?.0,
+            actions::KEY_CHANGE,
+            row.info.user_id.clone(),
+            json!({ "change": "vouch_attached", "role": vouch.role.as_str(), "root": root.fingerprint(), "issued_at": vouch.issued_at }),
+        );
+        self.store.set_user_vouch(
+            &row.info.user_id,
+            serde_json::to_value(&vouch).map_err(|e| AppError::InvalidRequest(e.to_string()))?,
+            &entry,
+        )?;
+        Ok(row.info)
+    }
+
     /// Signs out (the keys are dropped and zeroized).
     pub fn sign_out(&mut self) {
         self.session = None;
@@ -264,7 +351,7 @@ impl Workspace {
                     given.trim()
                 )))
             }
-            None if file.role == Role::Supervisor => {
+            None if file.role == Role::Supervisor && self.trust_root.is_none() => {
                 return Err(AppError::NotPermitted(format!(
                     "{} is a supervisor: confirm the key's fingerprint with them (phone, in person, the bank's directory) and give it: {}",
                     file.user_id,
@@ -292,9 +379,29 @@ impl Workspace {
             &UserRow {
                 info: info.clone(),
                 sealed_keys: None,
+                vouch: None,
             },
             &entry,
         )?;
         Ok(info)
     }
+}
+
+/// For bank IT: a new trust root. Returns (secret file bytes — keep offline —, public
+/// trust-root file bytes — install where advisors cannot write).
+pub fn new_trust_root(name: &str) -> (Vec<u8>, Vec<u8>) {
+    let (secret, root) = copilot_bundle::RootSecret::generate(name);
+    (secret.to_bytes(), root.to_bytes())
+}
+
+/// For bank IT: a vouch file for the user of a public-key file (their id, role and signing key),
+/// signed with the root secret.
+///
+/// # Errors
+/// Unreadable or invalid root secret or key file.
+pub fn vouch_for_key(root_secret: &[u8], public_key_file: &[u8]) -> Result<Vec<u8>> {
+    let secret = copilot_bundle::RootSecret::parse(root_secret)?;
+    let file = PublicKeyFile::parse(public_key_file)?;
+    let info = file.to_user_info();
+    Ok(secret.vouch(&info, &now_rfc3339())?.to_bytes())
 }

@@ -63,6 +63,8 @@ pub struct Workspace {
     operator: String,
     /// The signed-in user and their unsealed keys (sign-in per user on a shared workstation).
     pub(crate) session: Option<crate::users::Session>,
+    /// The bank's trust root (who may act as a supervisor), if IT installed one.
+    pub(crate) trust_root: Option<copilot_bundle::TrustRoot>,
     _lock: File,
 }
 
@@ -186,6 +188,7 @@ impl Workspace {
             rules: RuleSet::from_env()?,
             operator: operator_name(),
             session: None,
+            trust_root: Workspace::load_trust_root()?,
             _lock: lock,
         };
         ws.record_rules_in_force()?;

@@ -94,6 +94,10 @@ pub enum BundleError {
     /// checkpoint signed by someone else, a decision by the drafter…).
     #[error("inconsistent bundle: {0}")]
     Inconsistent(String),
+    /// A vouch does not match the user it is for, or comes from another root than the trust
+    /// root in force.
+    #[error("vouch refused: {0}")]
+    Vouch(String),
     /// The user's role does not allow this step (S22): review requests go to a supervisor and
     /// decisions come from one.
     #[error("{user_id} is {role}: {needed}")]

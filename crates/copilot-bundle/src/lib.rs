@@ -7,6 +7,7 @@ mod checkpoint;
 mod error;
 mod keys;
 mod pubkey;
+mod trust;
 
 pub use bundle::{
     open_bundle, open_bundle_at, peek_bundle, seal_bundle, seal_bundle_at, BundleHeader,
@@ -22,4 +23,7 @@ pub use keys::{
 };
 pub use pubkey::{
     PublicKeyFile, MAX_DISPLAY_NAME_CHARS, MAX_PUBLIC_KEY_FILE_BYTES, PUBLIC_KEY_FORMAT,
+};
+pub use trust::{
+    RootSecret, TrustRoot, Vouch, ROOT_SECRET_FORMAT, TRUST_ROOT_FORMAT, VOUCH_FORMAT,
 };

@@ -84,6 +84,9 @@ enum Command {
     /// The tamper-evident audit log: verify the chain, show records.
     #[command(subcommand)]
     Audit(workflow::AuditCommand),
+    /// For bank IT: the trust root that decides who may act as a supervisor, and vouches.
+    #[command(subcommand)]
+    Trust(workflow::TrustCommand),
     /// The ROI ledger (local, PII-free CSV for the branch).
     Roi(workflow::RoiArgs),
     /// Export an approved recommendation (PDF, HTML, Markdown for the client; JSON for systems).
@@ -459,6 +462,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Roi(args) => workflow::roi(&mut open(&data_dir, user)?, args),
+        Command::Trust(cmd) => workflow::trust(cmd),
         Command::Export(args) => workflow::export(&mut open(&data_dir, user)?, args),
     }
 }

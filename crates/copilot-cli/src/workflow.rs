@@ -44,6 +44,12 @@ pub enum UsersCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Attach a vouch file from the bank's trust root (IT: `copilot trust vouch`) to the user
+    /// it names; with a trust root installed, only vouched supervisors decide reviews.
+    Vouch {
+        /// The vouch file.
+        file: PathBuf,
+    },
     /// Import a peer's public-key file (a user on another laptop). A supervisor's key needs
     /// --fingerprint, confirmed with them out of band (`users export-key` prints it).
     ImportKey {
@@ -53,6 +59,83 @@ pub enum UsersCommand {
         #[arg(long)]
         fingerprint: Option<String>,
     },
+}
+
+/// `copilot trust …` (for bank IT; no data directory involved)
+#[derive(Subcommand)]
+pub enum TrustCommand {
+    /// Create the bank's trust root: a secret file (keep it offline) and the public file to
+    /// install where advisors cannot write (/etc/wealth-copilot/trust-root.json, or point
+    /// COPILOT_TRUST_ROOT at it). With it installed, only vouched supervisors decide reviews.
+    InitRoot {
+        /// Who holds the root, e.g. "Example Bank, Shanghai branch".
+        #[arg(long)]
+        name: String,
+        /// Where to write the secret (must not exist).
+        #[arg(long)]
+        secret_out: PathBuf,
+        /// Where to write the public trust root.
+        #[arg(long)]
+        public_out: PathBuf,
+    },
+    /// Vouch for the user of a public-key file (id, role, signing key) with the root secret.
+    Vouch {
+        /// The root secret file.
+        #[arg(long)]
+        root_secret: PathBuf,
+        /// The user's public-key file (`copilot users export-key`).
+        key: PathBuf,
+        /// Where to write the vouch file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Runs `copilot trust …`.
+pub fn trust(cmd: TrustCommand) -> Result<()> {
+    match cmd {
+        TrustCommand::InitRoot {
+            name,
+            secret_out,
+            public_out,
+        } => {
+            if secret_out.exists() {
+                bail!(
+                    "{} exists; a root secret is never overwritten",
+                    secret_out.display()
+                );
+            }
+            let (secret, public) = copilot_app::users::new_trust_root(&name);
+            std::fs::write(&secret_out, secret)
+                .with_context(|| format!("writing {}", secret_out.display()))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&secret_out, std::fs::Permissions::from_mode(0o600))?;
+            }
+            std::fs::write(&public_out, public)
+                .with_context(|| format!("writing {}", public_out.display()))?;
+            eprintln!(
+                "wrote the root secret to {} (keep it offline) and the trust root to {}",
+                secret_out.display(),
+                public_out.display()
+            );
+        }
+        TrustCommand::Vouch {
+            root_secret,
+            key,
+            out,
+        } => {
+            let secret = std::fs::read(&root_secret)
+                .with_context(|| format!("reading {}", root_secret.display()))?;
+            let file = std::fs::read(&key).with_context(|| format!("reading {}", key.display()))?;
+            let vouch = copilot_app::users::vouch_for_key(&secret, &file)
+                .with_context(|| format!("vouching for {}", key.display()))?;
+            std::fs::write(&out, vouch).with_context(|| format!("writing {}", out.display()))?;
+            eprintln!("wrote {}", out.display());
+        }
+    }
+    Ok(())
 }
 
 /// `copilot review …`
@@ -329,6 +412,13 @@ pub fn users(ws: &mut Workspace, cmd: UsersCommand) -> Result<()> {
             eprintln!("wrote {} ({} bytes)", done.path, done.bytes);
             // The peer confirms this with you before importing the file.
             out!("fingerprint: {}", ws.key_fingerprint(&me)?);
+        }
+        UsersCommand::Vouch { file } => {
+            let u = ws.attach_vouch(&file)?;
+            eprintln!(
+                "{} ({}) is vouched for by the trust root",
+                u.user_id, u.role
+            );
         }
         UsersCommand::ImportKey { file, fingerprint } => {
             let u = ws.import_public_key(&file, fingerprint.as_deref())?;

@@ -15,6 +15,11 @@ fn repo() -> PathBuf {
 
 /// Runs `copilot` on `data`, signed in as `user` (None: nobody).
 fn run(data: &Path, user: Option<(&str, &str)>, args: &[&str]) -> Output {
+    run_env(data, user, args, &[])
+}
+
+/// As [`run`], with extra environment variables.
+fn run_env(data: &Path, user: Option<(&str, &str)>, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_copilot"));
     cmd.arg("--data-dir")
         .arg(data)
@@ -26,6 +31,9 @@ fn run(data: &Path, user: Option<(&str, &str)>, args: &[&str]) -> Output {
         .env_remove("COPILOT_USER_PASSWORD");
     if let Some((id, pw)) = user {
         cmd.env("COPILOT_USER", id).env("COPILOT_USER_PASSWORD", pw);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
     }
     cmd.output().unwrap()
 }
@@ -661,5 +669,157 @@ fn two_laptops_exchange_signed_encrypted_bundles() {
             .unwrap()
             .contains("another workstation"),
         "{v}"
+    );
+}
+
+#[test]
+fn with_a_trust_root_only_vouched_supervisors_decide() {
+    let dir = laptop(true);
+    let d = dir.path();
+    let it = tempfile::tempdir().unwrap();
+    let (secret, public) = (
+        it.path().join("root.secret.json"),
+        it.path().join("trust-root.json"),
+    );
+    ok(&run(
+        d,
+        None,
+        &[
+            "trust",
+            "init-root",
+            "--name",
+            "Test bank",
+            "--secret-out",
+            secret.to_str().unwrap(),
+            "--public-out",
+            public.to_str().unwrap(),
+        ],
+    ));
+    let root = public.to_str().unwrap().to_string();
+    let env = [("COPILOT_TRUST_ROOT", root.as_str())];
+    let mgr = ("mgr1", PW_MGR);
+    let adv = ("adv1", PW_ADV);
+    ok(&run_env(
+        d,
+        None,
+        &[
+            "users",
+            "add",
+            "mgr1",
+            "--name",
+            "M",
+            "--role",
+            "supervisor",
+        ],
+        &[("COPILOT_NEW_USER_PASSWORD", PW_MGR), env[0]],
+    ));
+    ok(&run_env(
+        d,
+        Some(mgr),
+        &["users", "add", "adv1", "--name", "A", "--role", "advisor"],
+        &[("COPILOT_NEW_USER_PASSWORD", PW_ADV), env[0]],
+    ));
+    let out = ok(&run_env(
+        d,
+        Some(adv),
+        &[
+            "draft", "C0002", "--amount", "200000", "--lang", "en", "--json",
+        ],
+        &env,
+    ));
+    let id = serde_json::from_str::<Value>(&out).unwrap()["draft_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(&run_env(d, Some(adv), &["review", "submit", &id], &env));
+    // A supervisor the bank's root has not vouched for cannot decide (a self-made supervisor).
+    let o = run_env(d, Some(mgr), &["review", "approve", &id], &env);
+    fails(&o, "not vouched");
+
+    let key = it.path().join("mgr1.pub.json");
+    ok(&run_env(
+        d,
+        Some(mgr),
+        &["users", "export-key", "--out", key.to_str().unwrap()],
+        &env,
+    ));
+    // A vouch from another root is refused.
+    let rogue = tempfile::tempdir().unwrap();
+    let rogue_secret = rogue.path().join("s.json");
+    ok(&run(
+        d,
+        None,
+        &[
+            "trust",
+            "init-root",
+            "--name",
+            "Rogue",
+            "--secret-out",
+            rogue_secret.to_str().unwrap(),
+            "--public-out",
+            rogue.path().join("p.json").to_str().unwrap(),
+        ],
+    ));
+    let forged = rogue.path().join("vouch.json");
+    ok(&run(
+        d,
+        None,
+        &[
+            "trust",
+            "vouch",
+            "--root-secret",
+            rogue_secret.to_str().unwrap(),
+            key.to_str().unwrap(),
+            "--out",
+            forged.to_str().unwrap(),
+        ],
+    ));
+    fails(
+        &run_env(
+            d,
+            Some(adv),
+            &["users", "vouch", forged.to_str().unwrap()],
+            &env,
+        ),
+        "another root",
+    );
+    // IT vouches with the real root; then mgr1 decides.
+    let vouch = it.path().join("mgr1.vouch.json");
+    ok(&run(
+        d,
+        None,
+        &[
+            "trust",
+            "vouch",
+            "--root-secret",
+            secret.to_str().unwrap(),
+            key.to_str().unwrap(),
+            "--out",
+            vouch.to_str().unwrap(),
+        ],
+    ));
+    ok(&run_env(
+        d,
+        Some(adv),
+        &["users", "vouch", vouch.to_str().unwrap()],
+        &env,
+    ));
+    let v: Value = serde_json::from_str(&ok(&run_env(
+        d,
+        Some(mgr),
+        &["review", "approve", &id, "--json"],
+        &env,
+    )))
+    .unwrap();
+    assert_eq!(v["record"]["state"], "approved");
+    // A trust root that cannot be read is an error, not a silent "no trust root".
+    fails(
+        &run_env(
+            d,
+            Some(mgr),
+            &["review", "queue"],
+            &[("COPILOT_TRUST_ROOT", "/nonexistent/root.json")],
+        ),
+        "/nonexistent/root.json",
     );
 }

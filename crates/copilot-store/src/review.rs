@@ -13,6 +13,10 @@ pub struct UserRow {
     pub info: UserInfo,
     /// Sealed secret keys (local users only).
     pub sealed_keys: Option<serde_json::Value>,
+    /// The bank trust root's vouch for this user's role and key (opaque JSON written by
+    /// `copilot-bundle`), if attached.
+    #[serde(default)]
+    pub vouch: Option<serde_json::Value>,
 }
 
 /// A review record with where the draft came from and when it last changed.
@@ -109,6 +113,26 @@ impl Store {
                 user.info.created_at,
                 json
             ],
+        )?;
+        audit_log::append(&tx, &self.audit_key, audit)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Attaches a vouch to a user and appends `audit`, in one transaction.
+    pub fn set_user_vouch(
+        &mut self,
+        user_id: &str,
+        vouch: serde_json::Value,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        let mut row = self.get_user(user_id)?;
+        row.vouch = Some(vouch);
+        let json = encode("users", &row.info.user_id, &row)?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE users SET data = ?2 WHERE user_id = ?1",
+            params![row.info.user_id, json],
         )?;
         audit_log::append(&tx, &self.audit_key, audit)?;
         tx.commit()?;

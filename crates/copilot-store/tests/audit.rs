@@ -127,6 +127,7 @@ fn user(id: &str, role: Role) -> UserRow {
             created_at: "2026-11-30T08:00:00Z".into(),
         },
         sealed_keys: None,
+        vouch: None,
     }
 }
 
