@@ -2,7 +2,7 @@
 //! approved recommendations, and the ROI ledger.
 
 use crate::error::{AppError, Result};
-use crate::review::now_rfc3339;
+use crate::review::{now_rfc3339, refuse_if_invalidated};
 use crate::users::write_export;
 use crate::workspace::Workspace;
 use copilot_bundle::{BundlePayload, OpenedBundle};
@@ -310,12 +310,7 @@ impl Workspace {
                 let draft = self.store.get_draft(&draft_id)?;
                 let row = self.store.get_review(&draft_id)?;
                 if decision == Decision::Approve {
-                    if let Some(inv) = &draft.invalidated {
-                        return Err(AppError::Rule(copilot_protocol::RuleFinding {
-                            rule_id: inv.rule_id,
-                            message: inv.message.clone(),
-                        }));
-                    }
+                    refuse_if_invalidated(&draft, "")?;
                 }
                 if text_sha256 != core_review::text_sha256(&draft.text) {
                     return Err(AppError::InvalidRequest(format!(
@@ -371,15 +366,10 @@ impl Workspace {
             )));
         }
         let draft = self.any_draft(draft_id)?;
-        if let Some(inv) = &draft.invalidated {
-            return Err(AppError::Rule(copilot_protocol::RuleFinding {
-                rule_id: inv.rule_id,
-                message: format!(
-                    "{} It is not exported for the client; make a new draft.",
-                    inv.message
-                ),
-            }));
-        }
+        refuse_if_invalidated(
+            &draft,
+            "It is not exported for the client; make a new draft.",
+        )?;
         let approve = row
             .record
             .events
@@ -432,8 +422,14 @@ impl Workspace {
             ExportFormat::Html => copilot_export::render_html(&doc, lang).into_bytes(),
             ExportFormat::Markdown => copilot_export::render_markdown(&doc, lang).into_bytes(),
             ExportFormat::Pdf => {
-                let font = copilot_export::PdfFont::discover()?;
-                copilot_export::render_pdf(&doc, lang, &font)?
+                let font = match self.pdf_font.get() {
+                    Some(f) => f,
+                    None => {
+                        let found = copilot_export::PdfFont::discover()?;
+                        self.pdf_font.get_or_init(|| found)
+                    }
+                };
+                copilot_export::render_pdf(&doc, lang, font)?
             }
         };
         let done = write_export(path, &bytes)?;
@@ -452,12 +448,19 @@ impl Workspace {
     /// The ROI ledger over this workstation's own drafts (drafts received for review are the
     /// sender's figures and are left out).
     pub fn roi(&self) -> Result<RoiReport> {
+        let mut local = self.local_drafts()?;
         let mut items: Vec<(DraftReport, ReviewRecord)> = Vec::new();
         for row in self.store.list_reviews()? {
             if row.origin != "local" {
                 continue;
             }
-            items.push((self.store.get_draft(&row.record.draft_id)?, row.record));
+            let draft = local.remove(&row.record.draft_id).ok_or_else(|| {
+                copilot_store::StoreError::Missing {
+                    kind: "draft",
+                    id: row.record.draft_id.clone(),
+                }
+            })?;
+            items.push((draft, row.record));
         }
         Ok(copilot_core::roi::compute(&items))
     }

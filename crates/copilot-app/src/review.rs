@@ -15,6 +15,18 @@ use copilot_protocol::DraftReport;
 use copilot_store::AuditEntry;
 use serde_json::json;
 
+/// S17: a draft whose cited product was re-rated is not submitted, approved or exported;
+/// `then` is appended to the invalidation message (what to do instead).
+pub(crate) fn refuse_if_invalidated(draft: &DraftReport, then: &str) -> Result<()> {
+    match &draft.invalidated {
+        Some(inv) => Err(AppError::Rule(copilot_protocol::RuleFinding {
+            rule_id: inv.rule_id,
+            message: format!("{} {then}", inv.message).trim_end().to_string(),
+        })),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
@@ -39,6 +51,16 @@ impl Workspace {
             ));
         }
         Ok((self.operator().to_string(), Role::Advisor))
+    }
+
+    /// This workstation's drafts by id.
+    pub(crate) fn local_drafts(&self) -> Result<std::collections::HashMap<String, DraftReport>> {
+        Ok(self
+            .store
+            .list_drafts()?
+            .into_iter()
+            .map(|d| (d.draft_id.clone(), d))
+            .collect())
     }
 
     /// A draft made here or received in a bundle.
@@ -75,9 +97,15 @@ impl Workspace {
     /// Every draft's review state, most recently changed first (a supervisor's queue is the
     /// `submitted` ones).
     pub fn review_queue(&self) -> Result<Vec<ReviewItem>> {
+        // One read of the local drafts instead of one query per row; drafts received in bundles
+        // are looked up one by one (few on any workstation).
+        let mut local = self.local_drafts()?;
         let mut out = Vec::new();
         for row in self.store.list_reviews()? {
-            let draft = self.any_draft(&row.record.draft_id)?;
+            let draft = match local.remove(&row.record.draft_id) {
+                Some(d) => d,
+                None => self.store.get_received(&row.record.draft_id)?,
+            };
             out.push(ReviewItem {
                 draft_id: row.record.draft_id.clone(),
                 client_id: draft.client_id.clone(),
@@ -138,12 +166,7 @@ impl Workspace {
     /// [`AppError::Review`] (state, not the drafter), [`AppError::Rule`] (S17), store errors.
     pub fn submit(&mut self, draft_id: &str, comment: Option<&str>) -> Result<ReviewView> {
         let draft = self.store.get_draft(draft_id)?;
-        if let Some(inv) = &draft.invalidated {
-            return Err(AppError::Rule(copilot_protocol::RuleFinding {
-                rule_id: inv.rule_id,
-                message: inv.message.clone(),
-            }));
-        }
+        refuse_if_invalidated(&draft, "")?;
         let row = self.store.get_review(draft_id)?;
         let next = self.step(
             &draft,
@@ -174,16 +197,13 @@ impl Workspace {
     ) -> Result<ReviewView> {
         let draft = self.any_draft(draft_id)?;
         if decision == Decision::Approve {
-            if let Some(inv) = &draft.invalidated {
-                return Err(AppError::Rule(copilot_protocol::RuleFinding {
-                    rule_id: inv.rule_id,
-                    message: inv.message.clone(),
-                }));
-            }
+            refuse_if_invalidated(&draft, "")?;
         }
         let row = self.store.get_review(draft_id)?;
         let next = self.step(&draft, &row.record, decision.action(), comment, &draft.text)?;
-        self.check_supervisor_vouched(&self.actor()?.0)?;
+        // `step` checked the actor is a supervisor other than the drafter; the trust root (if
+        // installed) must have vouched for them.
+        self.check_supervisor_vouched(next.reviewer.as_deref().unwrap_or_default())?;
         let entry = self.entry(
             actions::DECISION,
             &next,
@@ -212,15 +232,9 @@ impl Workspace {
                 row.record.state.as_str()
             )));
         }
-        if let Some(newer) = self
-            .store
-            .list_reviews()?
-            .into_iter()
-            .find(|r| r.record.previous_version.as_deref() == Some(draft_id))
-        {
+        if let Some(newer) = self.store.newer_version_of(draft_id)? {
             return Err(AppError::InvalidRequest(format!(
-                "draft {draft_id} already has a newer version ({}); change that one",
-                newer.record.draft_id
+                "draft {draft_id} already has a newer version ({newer}); change that one"
             )));
         }
         let (actor, _) = self.actor()?;

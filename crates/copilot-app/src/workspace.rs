@@ -65,6 +65,8 @@ pub struct Workspace {
     pub(crate) session: Option<crate::users::Session>,
     /// The bank's trust root (who may act as a supervisor), if IT installed one.
     pub(crate) trust_root: Option<copilot_bundle::TrustRoot>,
+    /// The CJK font of PDF exports, found and read (≈ 19 MB) at the first PDF export only.
+    pub(crate) pdf_font: std::sync::OnceLock<copilot_export::PdfFont>,
     _lock: File,
 }
 
@@ -189,6 +191,7 @@ impl Workspace {
             operator: operator_name(),
             session: None,
             trust_root: Workspace::load_trust_root()?,
+            pdf_font: std::sync::OnceLock::new(),
             _lock: lock,
         };
         ws.record_rules_in_force()?;

@@ -602,7 +602,67 @@ fn two_laptops_exchange_signed_encrypted_bundles() {
     ));
     std::fs::copy(&dec, a.path().join("decision.wcb")).unwrap();
 
-    let imported: Value = serde_json::from_str(&ok(&run(
+    // With the bank's trust root installed on laptop A, a decision from a supervisor the root has
+    // not vouched for is refused, and nothing of it is written (the same file imports later).
+    let it = tempfile::tempdir().unwrap();
+    let (secret, public) = (
+        it.path().join("root.secret.json"),
+        it.path().join("root.json"),
+    );
+    ok(&run(
+        a.path(),
+        None,
+        &[
+            "trust",
+            "init-root",
+            "--name",
+            "Test bank",
+            "--secret-out",
+            secret.to_str().unwrap(),
+            "--public-out",
+            public.to_str().unwrap(),
+        ],
+    ));
+    let root = [("COPILOT_TRUST_ROOT", public.to_str().unwrap())];
+    fails(
+        &run_env(
+            a.path(),
+            Some(adv),
+            &[
+                "bundle",
+                "import",
+                a.path().join("decision.wcb").to_str().unwrap(),
+            ],
+            &root,
+        ),
+        "not vouched",
+    );
+    assert_eq!(
+        review(a.path(), adv, &["show", &id])["record"]["state"],
+        "submitted"
+    );
+    let vouch = it.path().join("mgr1.vouch.json");
+    ok(&run(
+        a.path(),
+        None,
+        &[
+            "trust",
+            "vouch",
+            "--root-secret",
+            secret.to_str().unwrap(),
+            mgr_key.to_str().unwrap(),
+            "--out",
+            vouch.to_str().unwrap(),
+        ],
+    ));
+    ok(&run_env(
+        a.path(),
+        Some(adv),
+        &["users", "vouch", vouch.to_str().unwrap()],
+        &root,
+    ));
+
+    let imported: Value = serde_json::from_str(&ok(&run_env(
         a.path(),
         Some(adv),
         &[
@@ -611,6 +671,7 @@ fn two_laptops_exchange_signed_encrypted_bundles() {
             a.path().join("decision.wcb").to_str().unwrap(),
             "--json",
         ],
+        &root,
     )))
     .unwrap();
     assert_eq!(imported["kind"], "decision");

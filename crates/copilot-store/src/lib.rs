@@ -309,19 +309,12 @@ impl Store {
 
     /// One client.
     pub fn get_client(&self, client_id: &str) -> Result<ClientProfile> {
-        let data: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT data FROM clients WHERE client_id = ?1",
-                [client_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let data = data.ok_or_else(|| StoreError::Missing {
-            kind: "client",
-            id: client_id.to_string(),
-        })?;
-        decode("clients", client_id, &data)
+        self.load_one(
+            "clients",
+            "client",
+            "SELECT data FROM clients WHERE client_id = ?1",
+            client_id,
+        )
     }
 
     // ---- holdings ------------------------------------------------------------------------
@@ -531,7 +524,7 @@ impl Store {
             params![json, draft_id],
         )
         .map_err(review::locked_or)?;
-        review::put_review(&tx, review, "local")?;
+        review::update_review(&tx, review)?;
         audit_log::append(&tx, &self.audit_key, audit)?;
         tx.commit()?;
         Ok(draft)
@@ -547,19 +540,29 @@ impl Store {
 
     /// One draft.
     pub fn get_draft(&self, draft_id: &str) -> Result<DraftReport> {
-        let data: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT data FROM drafts WHERE draft_id = ?1",
-                [draft_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        self.load_one(
+            "drafts",
+            "draft",
+            "SELECT data FROM drafts WHERE draft_id = ?1",
+            draft_id,
+        )
+    }
+
+    /// One record by its key: `sql` selects the `data` column for `?1 = id`;
+    /// [`StoreError::Missing`] names `kind` and `id` when there is none.
+    fn load_one<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &'static str,
+        kind: &'static str,
+        sql: &str,
+        id: &str,
+    ) -> Result<T> {
+        let data: Option<String> = self.conn.query_row(sql, [id], |r| r.get(0)).optional()?;
         let data = data.ok_or_else(|| StoreError::Missing {
-            kind: "draft",
-            id: draft_id.to_string(),
+            kind,
+            id: id.to_string(),
         })?;
-        decode("drafts", draft_id, &data)
+        decode(table, id, &data)
     }
 
     fn load_all<T: serde::de::DeserializeOwned>(

@@ -69,6 +69,33 @@ pub(crate) fn put_review(conn: &Connection, record: &ReviewRecord, origin: &str)
     Ok(())
 }
 
+/// Saves a step of an existing review record (inside the caller's transaction); its origin stays.
+///
+/// Errors: [`StoreError::Missing`] when the draft has no review record; [`StoreError::Locked`]
+/// when the record is final (trigger).
+pub(crate) fn update_review(conn: &Connection, record: &ReviewRecord) -> Result<()> {
+    let json = encode("reviews", &record.draft_id, record)?;
+    let n = conn
+        .execute(
+            "UPDATE reviews SET state = ?2, drafter = ?3, updated_at = ?4, data = ?5 WHERE draft_id = ?1",
+            params![
+                record.draft_id,
+                record.state.as_str(),
+                record.drafter,
+                now(),
+                json
+            ],
+        )
+        .map_err(locked_or)?;
+    if n == 0 {
+        return Err(StoreError::Missing {
+            kind: "review",
+            id: record.draft_id.clone(),
+        });
+    }
+    Ok(())
+}
+
 fn mark_seen(conn: &Connection, bundle_id: &str, kind: &str, from: &str) -> Result<()> {
     let seen: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM bundles_seen WHERE bundle_id = ?1)",
@@ -220,9 +247,8 @@ impl Store {
     /// Saves a review step (submit, decision) and appends `audit`, in one transaction. The
     /// database refuses to change an approved or rejected record.
     pub fn save_review(&mut self, record: &ReviewRecord, audit: &AuditEntry) -> Result<()> {
-        let origin = self.get_review(&record.draft_id)?.origin;
         let tx = self.conn.transaction()?;
-        put_review(&tx, record, &origin)?;
+        update_review(&tx, record)?;
         audit_log::append(&tx, &self.audit_key, audit)?;
         tx.commit()?;
         Ok(())
@@ -283,19 +309,24 @@ impl Store {
 
     /// A draft received in a bundle.
     pub fn get_received(&self, draft_id: &str) -> Result<DraftReport> {
-        let data: Option<String> = self
+        self.load_one(
+            "received_drafts",
+            "draft",
+            "SELECT data FROM received_drafts WHERE draft_id = ?1",
+            draft_id,
+        )
+    }
+
+    /// The id of the draft that is the next version of `draft_id`, if one was made.
+    pub fn newer_version_of(&self, draft_id: &str) -> Result<Option<String>> {
+        Ok(self
             .conn
             .query_row(
-                "SELECT data FROM received_drafts WHERE draft_id = ?1",
+                "SELECT draft_id FROM reviews WHERE json_extract(data, '$.previous_version') = ?1 LIMIT 1",
                 [draft_id],
                 |r| r.get(0),
             )
-            .optional()?;
-        let data = data.ok_or_else(|| StoreError::Missing {
-            kind: "draft",
-            id: draft_id.to_string(),
-        })?;
-        decode("received_drafts", draft_id, &data)
+            .optional()?)
     }
 
     /// Applies a decision received in a bundle to a local draft's review record, marks the
@@ -309,10 +340,9 @@ impl Store {
         from: &str,
         audit: &AuditEntry,
     ) -> Result<()> {
-        let origin = self.get_review(&record.draft_id)?.origin;
         let tx = self.conn.transaction()?;
         mark_seen(&tx, bundle_id, "decision", from)?;
-        put_review(&tx, record, &origin)?;
+        update_review(&tx, record)?;
         audit_log::append(&tx, &self.audit_key, audit)?;
         tx.commit()?;
         Ok(())
